@@ -1,0 +1,634 @@
+import { Authority } from '../authority/authority.js';
+import type { ResolvedAuthority } from '../authority/types.js';
+import { SerializableTokenCache } from '../cache/serializable-token-cache.js';
+import type { TokenCache } from '../cache/token-cache.js';
+import type { AccessTokenEntry, RefreshTokenEntry } from '../cache/entries.js';
+import { InvalidArgumentError } from '../errors.js';
+import { newCorrelationId } from '../http/correlation.js';
+import { createFetchHttpClient } from '../http/fetch-client.js';
+import { CachingHttpClient } from '../http/http-cache.js';
+import { ApiId, buildClientHeaders, CacheRefreshReason, TelemetryContext, type TelemetryExchange } from '../http/telemetry.js';
+import { ThrottledHttpClient } from '../http/throttling.js';
+import type { HttpClient } from '../http/types.js';
+import { initiateAuthCodeFlow, nonceHash, validateAuthCodeResponse, type AuthCodeFlow } from '../oauth2/auth-code-flow.js';
+import { ccsRoutingHeaders } from '../oauth2/ccs.js';
+import { mergeClaims } from '../oauth2/claims.js';
+import type { ClientAuthenticator } from '../oauth2/client-credential.js';
+import { byAuthorizationCode, byRefreshToken, bySamlBearer, byUsernamePassword } from '../oauth2/grants.js';
+import { createPkce } from '../oauth2/pkce.js';
+import { decorateScopes, RESERVED_SCOPES } from '../oauth2/scopes.js';
+import { TokenClient } from '../oauth2/token-client.js';
+import type { AcquireTokenResult, ErrorResponse, TokenResponse, TokenResult } from '../oauth2/types.js';
+import { isErrorResult } from '../oauth2/types.js';
+import { discoverUserRealm } from '../oauth2/user-realm.js';
+import { obtainSamlAssertion } from '../oauth2/wstrust-request.js';
+import type { Account } from './account.js';
+import { Coalescer } from './coalescer.js';
+import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
+import { PopKeyManager } from '../pop/pop-key.js';
+import { classifySuberror } from './errors-classification.js';
+import { createLogger, type Logger } from './logger.js';
+import type { ClientApplicationOptions } from './options.js';
+import { errorResult, finishTokenResponse, type FinishContext } from './token-result.js';
+
+/** An access token is treated as expired this many seconds early, as the reference does. */
+const EXPIRY_MARGIN_SECONDS = 300;
+
+export interface SilentOptions {
+  forceRefresh?: boolean;
+  claimsChallenge?: string;
+  correlationId?: string;
+  /** Extra token request parameters, as MSAL Python's `data`. */
+  data?: Record<string, string>;
+  /** Proof-of-Possession or SSH certificate instead of a bearer token. */
+  authScheme?: AuthScheme;
+}
+
+/** SilentOptions after the auth scheme was turned into parameters. */
+interface PreparedSilentOptions extends Omit<SilentOptions, 'authScheme'> {
+  keyId?: string;
+}
+
+export interface AuthCodeFlowOptions {
+  redirectUri?: string;
+  state?: string;
+  prompt?: string;
+  loginHint?: string;
+  domainHint?: string;
+  claimsChallenge?: string;
+  maxAge?: number;
+  responseMode?: 'query' | 'fragment' | 'form_post';
+}
+
+interface CachedHit {
+  result: TokenResult;
+  /** refresh_on passed: serve only if a refresh fails. */
+  aging: boolean;
+}
+
+interface InternalOptions {
+  confidential: boolean;
+  authenticator?: ClientAuthenticator;
+}
+
+const commonTenants = new Set(['common', 'organizations', 'consumers']);
+
+/** Behaviour shared by public and confidential clients (MSAL Python's ClientApplication). */
+export abstract class ClientApplication {
+  readonly clientId: string;
+  readonly tokenCache: TokenCache;
+  protected readonly logger: Logger;
+  protected readonly http: HttpClient;
+  protected readonly authority: Authority;
+  protected readonly telemetry = new TelemetryContext();
+  protected readonly tokenClient: TokenClient;
+  protected readonly clientCapabilities: readonly string[] | undefined;
+  protected readonly excludeScopes: readonly string[] | undefined;
+  /** The app's Proof-of-Possession key, made on first use. */
+  protected readonly popKeys: PopKeyManager;
+  /** Set once discovery finished, so the silent hot path needs no await. */
+  protected resolved: ResolvedAuthority | undefined;
+  private readonly options: ClientApplicationOptions;
+  private readonly silentCoalescer = new Coalescer<AcquireTokenResult | null>();
+  /** PKCE verifiers of getAuthorizationRequestUrl(), keyed by state, for acquireTokenByAuthorizationCode(). */
+  private readonly pendingVerifiers = new Map<string, string>();
+
+  protected constructor(options: ClientApplicationOptions, internal: InternalOptions) {
+    if (typeof options?.clientId !== 'string' || options.clientId.trim() === '') {
+      throw new InvalidArgumentError('clientId is required and must be a non-empty string');
+    }
+    if (options.authority !== undefined && options.oidcAuthority !== undefined) {
+      throw new InvalidArgumentError('Pass either authority or oidcAuthority, not both');
+    }
+    this.options = options;
+    this.clientId = options.clientId;
+    this.logger = createLogger({
+      ...options.logger,
+      piiLoggingEnabled: options.enablePiiLog ?? options.logger?.piiLoggingEnabled ?? false,
+    });
+    const base = options.httpClient ?? createFetchHttpClient(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+    this.http = new ThrottledHttpClient(new CachingHttpClient(base, options.httpCache ?? new Map<string, string>()), {
+      // The reference's defaults: a person can wait a minute, a service should retry sooner.
+      defaultThrottleSeconds: internal.confidential ? 5 : 60,
+    });
+    this.authority = Authority.parse({
+      ...(options.oidcAuthority !== undefined
+        ? { oidcAuthority: options.oidcAuthority }
+        : { authority: options.authority ?? 'https://login.microsoftonline.com/common' }),
+      ...(options.validateAuthority !== undefined ? { validateAuthority: options.validateAuthority } : {}),
+      ...(options.instanceDiscovery !== undefined ? { instanceDiscovery: options.instanceDiscovery } : {}),
+      ...(options.authorityMetadata !== undefined ? { authorityMetadata: options.authorityMetadata } : {}),
+      ...(options.instanceDiscoveryMetadata !== undefined ? { instanceDiscoveryMetadata: options.instanceDiscoveryMetadata } : {}),
+      ...(options.instanceDiscoveryEndpoint !== undefined ? { instanceDiscoveryEndpoint: options.instanceDiscoveryEndpoint } : {}),
+      ...(options.allowHttpLoopbackAuthority !== undefined ? { allowHttpLoopbackAuthority: options.allowHttpLoopbackAuthority } : {}),
+    });
+    this.tokenCache = options.tokenCache ?? new SerializableTokenCache();
+    this.clientCapabilities = options.clientCapabilities;
+    this.excludeScopes = options.excludeScopes;
+    this.popKeys = new PopKeyManager(options.popKeyStore ? { store: options.popKeyStore } : {});
+    this.tokenClient = new TokenClient({
+      http: this.http,
+      clientId: this.clientId,
+      ...(internal.authenticator ? { authenticator: internal.authenticator } : {}),
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  protected async resolveAuthority(): Promise<ResolvedAuthority> {
+    if (this.resolved) return this.resolved;
+    const resolved = await this.authority.resolve(this.http, this.logger);
+    this.resolved = resolved;
+    return resolved;
+  }
+
+  /** Starts one token request: its telemetry exchange and every header it sends. */
+  protected beginRequest(
+    apiId: ApiId,
+    correlationId: string,
+    extra?: Record<string, string>,
+    refreshReason?: CacheRefreshReason,
+  ): { exchange: TelemetryExchange; headers: Record<string, string> } {
+    const exchange = this.telemetry.begin(apiId, { correlationId, ...(refreshReason !== undefined ? { refreshReason } : {}) });
+    const headers = {
+      ...buildClientHeaders({
+        correlationId,
+        ...(this.options.appName !== undefined ? { appName: this.options.appName } : {}),
+        ...(this.options.appVersion !== undefined ? { appVersion: this.options.appVersion } : {}),
+      }),
+      ...exchange.headers(),
+      ...extra,
+    };
+    return { exchange, headers };
+  }
+
+  protected claims(claimsChallenge: string | undefined): string | undefined {
+    return mergeClaims(claimsChallenge, this.clientCapabilities);
+  }
+
+  protected decorate(scopes: readonly string[]): string[] {
+    return decorateScopes(scopes, {
+      clientId: this.clientId,
+      ...(this.excludeScopes ? { excludeScopes: this.excludeScopes } : {}),
+    });
+  }
+
+  /** Reports the outcome to telemetry, then shapes (and caches) the result. */
+  protected finish(
+    exchange: TelemetryExchange,
+    response: TokenResponse | ErrorResponse,
+    ctx: Omit<FinishContext, 'clientId' | 'cache'>,
+  ): AcquireTokenResult {
+    exchange.complete(response as { error?: unknown });
+    return finishTokenResponse(response, { ...ctx, clientId: this.clientId, cache: this.tokenCache });
+  }
+
+  // --------------------------------------------------------------- accounts
+
+  /** Accounts that signed in before (in the cache), optionally only those with this username. */
+  async getAccounts(username?: string): Promise<Account[]> {
+    const authority = await this.resolveAuthority();
+    return this.tokenCache.getAccounts({
+      environments: authority.aliases,
+      ...(username !== undefined ? { username } : {}),
+    }) as Account[];
+  }
+
+  /** Signs the account out of this app: its tokens and account entries leave the cache. */
+  async removeAccount(account: Account): Promise<void> {
+    assertAccount(account);
+    const authority = await this.resolveAuthority();
+    this.tokenCache.removeAccount(account.home_account_id, authority.aliases, this.clientId);
+  }
+
+  // ----------------------------------------------------------------- silent
+
+  /** A token from the cache or a silent refresh; null when that is not possible (errors included). */
+  acquireTokenSilent(scopes: string[], account: Account | null | undefined, options?: SilentOptions): Promise<TokenResult | null> {
+    return this.acquireTokenSilentWithError(scopes, account, options).then((r) => (r && !isErrorResult(r) ? r : null));
+  }
+
+  /** Like acquireTokenSilent, but a failed refresh is returned as an error value; null means nothing cached. */
+  acquireTokenSilentWithError(
+    scopes: string[],
+    account: Account | null | undefined,
+    options: SilentOptions = {},
+  ): Promise<AcquireTokenResult | null> {
+    try {
+      assertScopes(scopes);
+      if (!account) return Promise.resolve(null);
+      assertAccount(account);
+    } catch (e) {
+      return Promise.reject(e); // a Promise API reports bad arguments as rejections too
+    }
+    // Hot path: a valid AT, discovery already done. No awaits, no allocations beyond the result.
+    const resolved = this.resolved;
+    if (resolved && !options.forceRefresh && !options.claimsChallenge && !options.authScheme) {
+      const hit = this.cachedAccessToken(resolved, scopes, account, options.data?.key_id);
+      if (hit && !hit.aging) {
+        this.telemetry.recordCacheHit();
+        return Promise.resolve(hit.result);
+      }
+    }
+    const key = [
+      account.home_account_id,
+      scopes.map((s) => s.toLowerCase()).sort().join(' '),
+      options.forceRefresh ? 1 : 0,
+      options.claimsChallenge ?? '',
+      options.data ? JSON.stringify(options.data) : '',
+    ].join('\u0000');
+    return this.silentCoalescer
+      .run(key, () => this.silentWithScheme(scopes, account, options))
+      .then((r) => (r ? { ...r } : r));
+  }
+
+  /** Looks up a usable AT; null-ish when none. */
+  protected cachedAccessToken(
+    authority: ResolvedAuthority,
+    scopes: readonly string[],
+    account: Pick<Account, 'home_account_id' | 'realm'> | null,
+    keyId?: string,
+    extCacheKey?: string,
+  ): CachedHit | undefined {
+    const homeAccountId = account ? account.home_account_id : null;
+    const query = {
+      homeAccountId,
+      environments: authority.aliases,
+      clientId: this.clientId,
+      realm: authority.tenant,
+      scopes,
+      ...(keyId !== undefined ? { keyId } : {}),
+      ...(extCacheKey !== undefined ? { extCacheKey } : {}),
+    };
+    let entry = this.tokenCache.findAccessToken(query);
+    // Other MSALs write the home tenant, not "common", as the realm of a user's tokens.
+    if (!entry && account && commonTenants.has(authority.tenant) && account.realm && account.realm !== authority.tenant) {
+      entry = this.tokenCache.findAccessToken({ ...query, realm: account.realm });
+    }
+    return entry ? toCachedHit(entry) : undefined;
+  }
+
+  private async silentWithScheme(scopes: string[], account: Account, options: SilentOptions): Promise<AcquireTokenResult | null> {
+    const { authScheme, ...rest } = options;
+    const prepared = await prepareAuthScheme(authScheme, this.popKeys);
+    if (!prepared) return this.silentSlow(scopes, account, { ...rest, ...(rest.data?.key_id !== undefined ? { keyId: rest.data.key_id } : {}) });
+    const result = await this.silentSlow(scopes, account, { ...rest, data: { ...rest.data, ...prepared.extra }, keyId: prepared.keyId });
+    return result ? prepared.finalize(result) : result;
+  }
+
+  private async silentSlow(scopes: string[], account: Account, options: PreparedSilentOptions): Promise<AcquireTokenResult | null> {
+    const correlationId = options.correlationId ?? newCorrelationId();
+    const authority = await this.resolveAuthority();
+    let fallback: TokenResult | undefined;
+    if (!options.forceRefresh && !options.claimsChallenge) {
+      const hit = this.cachedAccessToken(authority, scopes, account, options.keyId);
+      if (hit && !hit.aging) return hit.result;
+      fallback = hit?.result;
+    }
+    try {
+      const brokered = await this.silentViaBroker(scopes, account, options, correlationId);
+      if (brokered) return brokered;
+      const refreshReason = options.forceRefresh || options.claimsChallenge
+        ? CacheRefreshReason.forceRefresh
+        : fallback
+          ? CacheRefreshReason.accessTokenAging
+          : CacheRefreshReason.accessTokenAbsent;
+      const result = await this.refreshFromCache(authority, scopes, account, options, correlationId, refreshReason);
+      if ((result && !isErrorResult(result)) || !fallback) {
+        return result && isErrorResult(result) ? classifySuberror(result) : result;
+      }
+      this.logger.log('info', `Refresh failed (${result?.error}); serving the cached access token, which is still valid`);
+      return fallback;
+    } catch (e) {
+      // Typically a network outage: an aging but valid AT beats an error.
+      if (!fallback) throw e;
+      this.logger.log('warning', `Refresh threw (${(e as Error).message}); serving the cached access token, which is still valid`);
+      return fallback;
+    }
+  }
+
+  /** Overridden by the public client to route broker-established accounts to the broker. */
+  protected async silentViaBroker(
+    _scopes: string[],
+    _account: Account,
+    _options: PreparedSilentOptions,
+    _correlationId: string,
+  ): Promise<AcquireTokenResult | undefined> {
+    return undefined;
+  }
+
+  /**
+   * MSAL's family-of-client-ids (FOCI) order: a first-time app tries family RTs
+   * (stopping once the server says the app is not in the family), a family member
+   * tries its family's RTs, then every app falls back to its own RTs.
+   */
+  private async refreshFromCache(
+    authority: ResolvedAuthority,
+    scopes: string[],
+    account: Account,
+    options: PreparedSilentOptions,
+    correlationId: string,
+    refreshReason: CacheRefreshReason,
+  ): Promise<AcquireTokenResult | null> {
+    const envs = authority.aliases;
+    const hid = account.home_account_id;
+    const appMetadata = this.tokenCache.getAppMetadata(envs, this.clientId);
+    const redeem = (rts: RefreshTokenEntry[], breakOnMismatch: boolean) =>
+      this.redeemRefreshTokens(authority, rts, scopes, account, options, correlationId, refreshReason, breakOnMismatch);
+    if (!appMetadata) {
+      const at = await redeem(this.tokenCache.findRefreshTokens({ homeAccountId: hid, environments: envs, familyId: '1' }), true);
+      if (at && !isErrorResult(at)) return at;
+    }
+    let last: AcquireTokenResult | null = null;
+    if (appMetadata?.family_id) {
+      last = await redeem(
+        this.tokenCache.findRefreshTokens({ homeAccountId: hid, environments: envs, familyId: appMetadata.family_id }),
+        false,
+      );
+      if (last && !isErrorResult(last)) return last;
+    }
+    const own = await redeem(this.tokenCache.findRefreshTokens({ homeAccountId: hid, environments: envs, clientId: this.clientId }), false);
+    return own ?? last;
+  }
+
+  private async redeemRefreshTokens(
+    authority: ResolvedAuthority,
+    rts: RefreshTokenEntry[],
+    scopes: string[],
+    account: Account,
+    options: PreparedSilentOptions,
+    correlationId: string,
+    refreshReason: CacheRefreshReason,
+    breakOnClientMismatch: boolean,
+  ): Promise<AcquireTokenResult | null> {
+    let last: AcquireTokenResult | null = null;
+    const decorated = this.decorate(scopes);
+    const claims = this.claims(options.claimsChallenge);
+    for (const rt of rts) {
+      const { exchange, headers } = this.beginRequest(
+        ApiId.acquireTokenSilent,
+        correlationId,
+        ccsRoutingHeaders({ homeAccountId: account.home_account_id }),
+        refreshReason,
+      );
+      const response = await byRefreshToken(
+        this.tokenClient,
+        authority.metadata.token_endpoint,
+        { refreshToken: rt.secret, scopes: decorated, ...(claims ? { claims } : {}) },
+        {
+          headers,
+          ...(options.data ? { extra: options.data } : {}),
+        },
+      );
+      last = this.finish(exchange, response, {
+        authority,
+        scopes,
+        correlationId,
+        ...(options.keyId !== undefined ? { keyId: options.keyId } : {}),
+        ...(account.account_source !== undefined ? { accountSource: account.account_source } : {}),
+      });
+      if (!isErrorResult(last)) return last;
+      this.logger.log('verbose', `Refresh with a cached RT failed: ${last.error}`);
+      if (breakOnClientMismatch && isClientMismatch(last)) break;
+    }
+    return last;
+  }
+
+  // ------------------------------------------------------- other user flows
+
+  /** Migrates a refresh token obtained elsewhere into this app's cache. */
+  async acquireTokenByRefreshToken(
+    refreshToken: string,
+    scopes: string[],
+    options: { claimsChallenge?: string; correlationId?: string } = {},
+  ): Promise<AcquireTokenResult> {
+    assertNonEmptyString(refreshToken, 'refreshToken');
+    assertScopes(scopes);
+    const correlationId = options.correlationId ?? newCorrelationId();
+    const authority = await this.resolveAuthority();
+    const claims = this.claims(options.claimsChallenge);
+    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByRefreshToken, correlationId, undefined, CacheRefreshReason.forceRefresh);
+    const response = await byRefreshToken(
+      this.tokenClient,
+      authority.metadata.token_endpoint,
+      { refreshToken, scopes: this.decorate(scopes), ...(claims ? { claims } : {}) },
+      { headers },
+    );
+    return this.finish(exchange, response, { authority, scopes, correlationId });
+  }
+
+  /** Starts an auth code flow (PKCE S256, state, nonce); keep the returned flow for acquireTokenByAuthCodeFlow. */
+  async initiateAuthCodeFlow(scopes: string[], options: AuthCodeFlowOptions = {}): Promise<AuthCodeFlow> {
+    assertScopes(scopes);
+    const authority = await this.resolveAuthority();
+    const claims = this.claims(options.claimsChallenge);
+    return initiateAuthCodeFlow({
+      authorizationEndpoint: authority.metadata.authorization_endpoint,
+      clientId: this.clientId,
+      scopes: this.decorate(scopes),
+      ...(options.redirectUri !== undefined ? { redirectUri: options.redirectUri } : {}),
+      ...(options.state !== undefined ? { state: options.state } : {}),
+      ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
+      ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : {}),
+      ...(options.domainHint !== undefined ? { domainHint: options.domainHint } : {}),
+      ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
+      ...(options.responseMode !== undefined ? { responseMode: options.responseMode } : {}),
+      ...(claims ? { claims } : {}),
+    });
+  }
+
+  /**
+   * Completes an auth code flow with the parameters the authorization server sent back.
+   * A state mismatch throws StateMismatchError (CSRF); a server error comes back as a value.
+   */
+  async acquireTokenByAuthCodeFlow(
+    flow: AuthCodeFlow,
+    authResponse: Record<string, string>,
+    options: { scopes?: string[]; claimsChallenge?: string; correlationId?: string } = {},
+  ): Promise<AcquireTokenResult> {
+    if (!flow || typeof flow !== 'object' || typeof flow.state !== 'string') {
+      throw new InvalidArgumentError('flow must be the object returned by initiateAuthCodeFlow()');
+    }
+    const correlationId = options.correlationId ?? newCorrelationId();
+    const validated = validateAuthCodeResponse(flow, authResponse);
+    if (isErrorResult(validated as ErrorResponse)) return errorResult(validated as ErrorResponse, correlationId);
+    return this.redeemAuthCode(ApiId.acquireTokenByAuthorizationCode, (validated as { code: string }).code, {
+      scopes: options.scopes ?? withoutReservedScopes(flow.scope),
+      ...(flow.redirect_uri !== undefined ? { redirectUri: flow.redirect_uri } : {}),
+      codeVerifier: flow.code_verifier,
+      // The authorization request carried the nonce's hash, which the ID token echoes.
+      nonce: nonceHash(flow.nonce),
+      ...(flow.max_age !== undefined ? { maxAge: Number(flow.max_age) } : {}),
+      ...(options.claimsChallenge !== undefined ? { claimsChallenge: options.claimsChallenge } : {}),
+      correlationId,
+    });
+  }
+
+  /**
+   * Deprecated in the reference in favour of initiateAuthCodeFlow(); kept for ports.
+   * PKCE is still used: the verifier is remembered by state for acquireTokenByAuthorizationCode().
+   */
+  async getAuthorizationRequestUrl(
+    scopes: string[],
+    options: AuthCodeFlowOptions & { nonce?: string; responseType?: string } = {},
+  ): Promise<string> {
+    const flow = await this.initiateAuthCodeFlow(scopes, options);
+    const url = new URL(flow.auth_uri);
+    if (options.nonce !== undefined) url.searchParams.set('nonce', options.nonce);
+    else url.searchParams.delete('nonce');
+    if (options.responseType !== undefined) url.searchParams.set('response_type', options.responseType);
+    if (this.pendingVerifiers.size > 100) this.pendingVerifiers.clear(); // abandoned flows must not pile up
+    this.pendingVerifiers.set(flow.state, flow.code_verifier);
+    return url.toString();
+  }
+
+  /** Deprecated in the reference; redeems a code from getAuthorizationRequestUrl(). */
+  async acquireTokenByAuthorizationCode(
+    code: string,
+    scopes: string[],
+    options: { redirectUri?: string; nonce?: string; state?: string; codeVerifier?: string; claimsChallenge?: string; correlationId?: string } = {},
+  ): Promise<AcquireTokenResult> {
+    assertNonEmptyString(code, 'code');
+    assertScopes(scopes);
+    const verifier = options.codeVerifier ?? (options.state !== undefined ? this.pendingVerifiers.get(options.state) : undefined);
+    if (options.state !== undefined) this.pendingVerifiers.delete(options.state);
+    return this.redeemAuthCode(ApiId.acquireTokenByAuthorizationCode, code, {
+      scopes,
+      ...(options.redirectUri !== undefined ? { redirectUri: options.redirectUri } : {}),
+      ...(verifier !== undefined ? { codeVerifier: verifier } : {}),
+      ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
+      ...(options.claimsChallenge !== undefined ? { claimsChallenge: options.claimsChallenge } : {}),
+      correlationId: options.correlationId ?? newCorrelationId(),
+    });
+  }
+
+  protected async redeemAuthCode(
+    apiId: ApiId,
+    code: string,
+    args: {
+      scopes: string[];
+      redirectUri?: string;
+      codeVerifier?: string;
+      nonce?: string;
+      maxAge?: number;
+      claimsChallenge?: string;
+      correlationId: string;
+      extra?: Record<string, string>;
+      keyId?: string;
+    },
+  ): Promise<AcquireTokenResult> {
+    const authority = await this.resolveAuthority();
+    const claims = this.claims(args.claimsChallenge);
+    const { exchange, headers } = this.beginRequest(apiId, args.correlationId);
+    const response = await byAuthorizationCode(
+      this.tokenClient,
+      authority.metadata.token_endpoint,
+      {
+        code,
+        scopes: this.decorate(args.scopes),
+        ...(args.redirectUri !== undefined ? { redirectUri: args.redirectUri } : {}),
+        ...(args.codeVerifier !== undefined ? { codeVerifier: args.codeVerifier } : {}),
+        ...(claims ? { claims } : {}),
+      },
+      { headers, ...(args.extra ? { extra: args.extra } : {}) },
+    );
+    return this.finish(exchange, response, {
+      authority,
+      scopes: args.scopes,
+      correlationId: args.correlationId,
+      ...(args.nonce !== undefined ? { nonce: args.nonce } : {}),
+      ...(args.maxAge !== undefined ? { maxAge: args.maxAge } : {}),
+      ...(args.keyId !== undefined ? { keyId: args.keyId } : {}),
+    });
+  }
+
+  /**
+   * Resource owner password credentials. Federated Entra accounts go through
+   * WS-Trust to their ADFS first and redeem the SAML assertion.
+   */
+  async acquireTokenByUsernamePassword(
+    username: string,
+    password: string,
+    scopes: string[],
+    options: { claimsChallenge?: string; correlationId?: string } = {},
+  ): Promise<AcquireTokenResult> {
+    assertNonEmptyString(username, 'username');
+    assertNonEmptyString(password, 'password');
+    assertScopes(scopes);
+    const correlationId = options.correlationId ?? newCorrelationId();
+    const authority = await this.resolveAuthority();
+    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByUsernamePassword, correlationId, ccsRoutingHeaders({ username }));
+    const claims = this.claims(options.claimsChallenge);
+    const decorated = this.decorate(scopes);
+    const endpoint = authority.metadata.token_endpoint;
+    let response: TokenResponse | ErrorResponse;
+    const realm =
+      authority.kind === 'aad' || authority.kind === 'ciam'
+        ? await discoverUserRealm(this.http, new URL(authority.canonical).origin, username, { headers })
+        : undefined;
+    if (realm?.account_type === 'Federated') {
+      const saml = await obtainSamlAssertion(this.http, { realm, username, password });
+      if (isErrorResult(saml as ErrorResponse)) return errorResult(saml as ErrorResponse, correlationId);
+      const { assertion, samlVersion } = saml as { assertion: string; samlVersion: '1.1' | '2.0' };
+      response = await bySamlBearer(this.tokenClient, endpoint, { assertion, samlVersion, scopes: decorated, ...(claims ? { claims } : {}) }, { headers });
+    } else {
+      response = await byUsernamePassword(
+        this.tokenClient,
+        endpoint,
+        { username, password, scopes: decorated, ...(claims ? { claims } : {}) },
+        { headers },
+      );
+    }
+    return this.finish(exchange, response, { authority, scopes, correlationId });
+  }
+
+  /** Proof-of-Possession works without a broker here, so it is always supported. */
+  isPopSupported(): boolean {
+    return true;
+  }
+}
+
+function toCachedHit(entry: AccessTokenEntry): CachedHit | undefined {
+  const now = Date.now() / 1000;
+  const expiresIn = Number(entry.expires_on) - now;
+  if (!(expiresIn >= EXPIRY_MARGIN_SECONDS)) return undefined;
+  const result: TokenResult = {
+    access_token: entry.secret,
+    token_type: entry.token_type ?? 'Bearer',
+    expires_in: Math.floor(expiresIn),
+    token_source: 'cache',
+  };
+  let aging = false;
+  if (entry.refresh_on !== undefined) {
+    const refreshOn = Number(entry.refresh_on);
+    result.refresh_on = refreshOn;
+    aging = refreshOn < now;
+  }
+  return { result, aging };
+}
+
+function isClientMismatch(r: AcquireTokenResult): boolean {
+  const info = (r as { error_additional_info?: unknown }).error_additional_info;
+  return (r as { suberror?: unknown }).suberror === 'client_mismatch' || (Array.isArray(info) && info.includes('client_mismatch'));
+}
+
+/** The flow records decorated scopes; redeeming decorates again, so the reserved ones go. */
+function withoutReservedScopes(scopes: readonly string[]): string[] {
+  return scopes.filter((s) => !RESERVED_SCOPES.includes(s.toLowerCase()));
+}
+
+export function assertScopes(scopes: unknown): asserts scopes is string[] {
+  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && s.trim() !== '')) {
+    throw new InvalidArgumentError('scopes must be an array of non-empty strings');
+  }
+}
+
+export function assertNonEmptyString(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string' || value === '') throw new InvalidArgumentError(`${name} must be a non-empty string`);
+}
+
+function assertAccount(account: unknown): asserts account is Account {
+  if (!account || typeof account !== 'object' || typeof (account as Account).home_account_id !== 'string') {
+    throw new InvalidArgumentError('account must be an object returned by getAccounts()');
+  }
+}

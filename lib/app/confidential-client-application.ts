@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { regionalTokenEndpoint, resolveRegion } from '../authority/regional.js';
+import type { ResolvedAuthority } from '../authority/types.js';
+import { InvalidArgumentError } from '../errors.js';
+import { newCorrelationId } from '../http/correlation.js';
+import { ApiId } from '../http/telemetry.js';
+import { createClientAuthenticator } from '../oauth2/client-credential.js';
+import { byClientCredentials, byOnBehalfOf, byUserFic } from '../oauth2/grants.js';
+import { decodePart } from '../oauth2/id-token.js';
+import type { AcquireTokenResult } from '../oauth2/types.js';
+import { assertNonEmptyString, assertScopes, ClientApplication } from './client-application.js';
+import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
+import type { ConfidentialClientApplicationOptions } from './options.js';
+
+export interface ClientCredentialOptions {
+  claimsChallenge?: string;
+  correlationId?: string;
+  /** Federated managed identity path; tokens for each path are cached apart. */
+  fmiPath?: string;
+  /** Extra token request parameters. */
+  data?: Record<string, string>;
+  /** A PopAuthScheme (or SshCertAuthScheme) for a bound token. */
+  authScheme?: AuthScheme;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/** Web apps, web APIs and daemons: clients that can keep a secret (MSAL Python's ConfidentialClientApplication). */
+export class ConfidentialClientApplication extends ClientApplication {
+  private readonly azureRegion: string | boolean | undefined;
+  private regionalEndpoint: Promise<string | undefined> | undefined;
+
+  constructor(options: ConfidentialClientApplicationOptions) {
+    if (options?.clientCredential === undefined || options.clientCredential === null) {
+      throw new InvalidArgumentError('clientCredential is required for a confidential client');
+    }
+    super(options, {
+      confidential: true,
+      authenticator: createClientAuthenticator(options.clientCredential, {
+        clientId: options.clientId,
+        ...(options.clientClaims ? { clientClaims: options.clientClaims } : {}),
+      }),
+    });
+    this.azureRegion = options.azureRegion;
+  }
+
+  /**
+   * An app-only token. Cache first: a valid cached token is served without a
+   * request; forceRefresh is not offered, as in the reference, to protect the STS.
+   */
+  async acquireTokenForClient(scopes: string[], options: ClientCredentialOptions = {}): Promise<AcquireTokenResult> {
+    assertScopes(scopes);
+    if ((options as { forceRefresh?: unknown }).forceRefresh !== undefined) {
+      throw new InvalidArgumentError('acquireTokenForClient() does not accept forceRefresh; the cache is always consulted first');
+    }
+    const authority = await this.resolveAuthority();
+    const extCacheKey = options.fmiPath !== undefined ? sha256(`fmi_path:${options.fmiPath}`) : undefined;
+    const prepared = await prepareAuthScheme(options.authScheme, this.popKeys);
+    const keyId = prepared?.keyId ?? options.data?.key_id;
+    const finalize = (r: AcquireTokenResult) => (prepared ? prepared.finalize(r) : r);
+    let fallback: AcquireTokenResult | undefined;
+    if (!options.claimsChallenge) {
+      const hit = this.cachedAccessToken(authority, scopes, null, keyId, extCacheKey);
+      if (hit && !hit.aging) return finalize(hit.result);
+      fallback = hit?.result;
+    }
+    const extra = { ...options.data, ...prepared?.extra };
+    const correlationId = options.correlationId ?? newCorrelationId();
+    const claims = this.claims(options.claimsChallenge);
+    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenForClient, correlationId);
+    try {
+      const response = await byClientCredentials(
+        this.tokenClient,
+        await this.clientTokenEndpoint(authority),
+        { scopes, ...(claims ? { claims } : {}), ...(options.fmiPath !== undefined ? { fmiPath: options.fmiPath } : {}) },
+        { headers, extra },
+      );
+      const result = this.finish(exchange, response, {
+        authority,
+        scopes,
+        correlationId,
+        homeAccountId: null,
+        ...(extCacheKey !== undefined ? { extCacheKey } : {}),
+        ...(keyId !== undefined ? { keyId } : {}),
+      });
+      return finalize('error' in result && fallback ? fallback : result);
+    } catch (e) {
+      if (!fallback) throw e;
+      return finalize(fallback);
+    }
+  }
+
+  /** Drops this app's app-only tokens from the cache. */
+  async removeTokensForClient(): Promise<void> {
+    const authority = await this.resolveAuthority();
+    this.tokenCache.removeAppTokens(this.clientId, authority.aliases);
+  }
+
+  /**
+   * On-behalf-of: a middle-tier API trades the token it received for one to a
+   * downstream API. Results are cached per incoming assertion.
+   */
+  async acquireTokenOnBehalfOf(
+    userAssertion: string,
+    scopes: string[],
+    options: { claimsChallenge?: string; correlationId?: string } = {},
+  ): Promise<AcquireTokenResult> {
+    assertNonEmptyString(userAssertion, 'userAssertion');
+    assertScopes(scopes);
+    const authority = await this.resolveAuthority();
+    const extCacheKey = sha256(userAssertion);
+    const homeAccountId = homeAccountIdOfAssertion(userAssertion);
+    if (!options.claimsChallenge && homeAccountId) {
+      const hit = this.cachedAccessToken(authority, scopes, { home_account_id: homeAccountId, realm: authority.tenant }, undefined, extCacheKey);
+      if (hit && !hit.aging) return hit.result;
+    }
+    const correlationId = options.correlationId ?? newCorrelationId();
+    const claims = this.claims(options.claimsChallenge);
+    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenOnBehalfOf, correlationId);
+    const response = await byOnBehalfOf(
+      this.tokenClient,
+      authority.metadata.token_endpoint,
+      { assertion: userAssertion, scopes: this.decorate(scopes), ...(claims ? { claims } : {}) },
+      { headers },
+    );
+    return this.finish(exchange, response, {
+      authority,
+      scopes,
+      correlationId,
+      extCacheKey,
+      ...(homeAccountId ? { homeAccountId } : {}),
+    });
+  }
+
+  /** A user token from a federated identity credential the app holds for that user (grant user_fic). */
+  async acquireTokenByUserFederatedIdentityCredential(
+    username: string,
+    userFederatedIdentityCredential: string,
+    scopes: string[],
+    options: { correlationId?: string; claimsChallenge?: string } = {},
+  ): Promise<AcquireTokenResult> {
+    assertNonEmptyString(username, 'username');
+    assertNonEmptyString(userFederatedIdentityCredential, 'userFederatedIdentityCredential');
+    assertScopes(scopes);
+    const authority = await this.resolveAuthority();
+    const correlationId = options.correlationId ?? newCorrelationId();
+    const claims = this.claims(options.claimsChallenge);
+    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByUserFic, correlationId);
+    const response = await byUserFic(
+      this.tokenClient,
+      authority.metadata.token_endpoint,
+      { username, userFederatedIdentityCredential, scopes: this.decorate(scopes), ...(claims ? { claims } : {}) },
+      { headers },
+    );
+    return this.finish(exchange, response, { authority, scopes, correlationId });
+  }
+
+  /** Regional endpoints apply to client credentials only (as in the reference). */
+  private clientTokenEndpoint(authority: ResolvedAuthority): Promise<string> {
+    this.regionalEndpoint ??= resolveRegion(this.azureRegion, { http: this.http }).then((region) => {
+      if (region) this.logger.log('info', `Using regional endpoint for region ${region}`);
+      return region ? regionalTokenEndpoint(authority.metadata.token_endpoint, region) : undefined;
+    });
+    return this.regionalEndpoint.then((e) => e ?? authority.metadata.token_endpoint);
+  }
+}
+
+/** The home account an incoming user assertion names (oid.tid), so OBO results can be found again. */
+function homeAccountIdOfAssertion(assertion: string): string | undefined {
+  const payload = assertion.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(decodePart(payload)) as { oid?: unknown; tid?: unknown; sub?: unknown };
+    if (typeof claims.oid === 'string' && typeof claims.tid === 'string') return `${claims.oid}.${claims.tid}`;
+    return typeof claims.sub === 'string' ? claims.sub : undefined;
+  } catch {
+    return undefined; // not a JWT: such assertions are simply not cached
+  }
+}

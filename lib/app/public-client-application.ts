@@ -1,0 +1,167 @@
+import { InvalidArgumentError } from '../errors.js';
+import { newCorrelationId } from '../http/correlation.js';
+import { ApiId } from '../http/telemetry.js';
+import type { BrowserLauncher } from '../interactive/browser.js';
+import { runBrowserFlow } from '../interactive/interactive-flow.js';
+import { initiateDeviceFlow, pollDeviceFlow, type DeviceFlow, type DeviceFlowProgress } from '../oauth2/device-flow.js';
+import { byDeviceCode } from '../oauth2/grants.js';
+import { nonceHash } from '../oauth2/auth-code-flow.js';
+import { scopesToString } from '../oauth2/scopes.js';
+import type { AcquireTokenResult, ErrorResult } from '../oauth2/types.js';
+import { isErrorResult } from '../oauth2/types.js';
+import { assertScopes, ClientApplication } from './client-application.js';
+import type { PublicClientApplicationOptions } from './options.js';
+import { errorResult } from './token-result.js';
+import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
+
+export interface InteractiveOptions {
+  prompt?: string;
+  loginHint?: string;
+  domainHint?: string;
+  claimsChallenge?: string;
+  /** Seconds to wait for the browser; BrowserInteractionTimeoutError after that. */
+  timeout?: number;
+  /** Loopback port; a free one is picked when absent. */
+  port?: number;
+  extraScopesToConsent?: string[];
+  maxAge?: number;
+  /** Broker only: HWND/NSView/XID as Electron's getNativeWindowHandle() Buffer, a bigint or a number. */
+  parentWindowHandle?: Buffer | bigint | number;
+  onBeforeLaunchingUi?: () => void;
+  signal?: AbortSignal;
+  /** Opens the authorization URL; the system browser by default. */
+  browserLauncher?: BrowserLauncher;
+  responseMode?: 'query' | 'form_post';
+  successTemplate?: string;
+  errorTemplate?: string;
+  correlationId?: string;
+  /** A PopAuthScheme (or SshCertAuthScheme) for a bound token instead of a bearer token. */
+  authScheme?: AuthScheme;
+}
+
+export interface DeviceFlowOptions {
+  claimsChallenge?: string;
+  signal?: AbortSignal;
+  onProgress?: (info: DeviceFlowProgress) => void;
+  authScheme?: AuthScheme;
+}
+
+/** The key the reference stores the flow's correlation id under. */
+const DEVICE_FLOW_CORRELATION_ID = '_correlation_id';
+
+/** Desktop, mobile, CLI and Electron apps (MSAL Python's PublicClientApplication). */
+export class PublicClientApplication extends ClientApplication {
+  protected readonly publicOptions: PublicClientApplicationOptions;
+
+  constructor(options: PublicClientApplicationOptions) {
+    if (options && (options as { clientCredential?: unknown }).clientCredential !== undefined) {
+      throw new InvalidArgumentError('A public client has no client credential; use ConfidentialClientApplication');
+    }
+    super(options, { confidential: false });
+    this.publicOptions = options;
+  }
+
+  /**
+   * Signs a user in through the system browser (or the OS broker when enabled),
+   * with a loopback redirect, PKCE S256, state and nonce.
+   */
+  async acquireTokenInteractive(scopes: string[], options: InteractiveOptions = {}): Promise<AcquireTokenResult> {
+    assertScopes(scopes);
+    if (options.timeout !== undefined && !(options.timeout > 0)) throw new InvalidArgumentError('timeout must be a positive number of seconds');
+    const correlationId = options.correlationId ?? newCorrelationId();
+    const authority = await this.resolveAuthority();
+    const claims = this.claims(options.claimsChallenge);
+    const { authResponse, flow } = await runBrowserFlow({
+      authorizationEndpoint: authority.metadata.authorization_endpoint,
+      clientId: this.clientId,
+      scopes: this.decorate(scopes),
+      ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
+      ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : {}),
+      ...(options.domainHint !== undefined ? { domainHint: options.domainHint } : {}),
+      ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
+      ...(claims ? { claims } : {}),
+      ...(options.extraScopesToConsent ? { extraScopesToConsent: options.extraScopesToConsent } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.timeout !== undefined ? { timeoutMs: options.timeout * 1000 } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.responseMode ? { responseMode: options.responseMode } : {}),
+      ...(options.browserLauncher ? { launcher: options.browserLauncher } : {}),
+      ...(options.onBeforeLaunchingUi ? { onBeforeLaunchingUi: options.onBeforeLaunchingUi } : {}),
+      ...(options.successTemplate !== undefined ? { successPage: options.successTemplate } : {}),
+      ...(options.errorTemplate !== undefined ? { errorPage: options.errorTemplate } : {}),
+    });
+    if (typeof authResponse.error === 'string') {
+      return errorResult(authResponse as unknown as ErrorResult, correlationId);
+    }
+    const code = authResponse.code;
+    if (typeof code !== 'string' || code === '') {
+      return errorResult({ error: 'invalid_response', error_description: 'The authorization response carried no code' }, correlationId);
+    }
+    const prepared = await prepareAuthScheme(options.authScheme, this.popKeys);
+    const result = await this.redeemAuthCode(ApiId.acquireTokenInteractive, code, {
+      scopes,
+      ...(flow.redirect_uri !== undefined ? { redirectUri: flow.redirect_uri } : {}),
+      codeVerifier: flow.code_verifier,
+      nonce: nonceHash(flow.nonce),
+      ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
+      ...(options.claimsChallenge !== undefined ? { claimsChallenge: options.claimsChallenge } : {}),
+      ...(prepared ? { extra: prepared.extra, keyId: prepared.keyId } : {}),
+      correlationId,
+    });
+    return prepared ? prepared.finalize(result) : result;
+  }
+
+  /** Starts a device code flow; show `flow.message` to the user, then call acquireTokenByDeviceFlow(flow). */
+  async initiateDeviceFlow(scopes: string[] = [], options: { claimsChallenge?: string } = {}): Promise<DeviceFlow | ErrorResult> {
+    assertScopes(scopes);
+    const authority = await this.resolveAuthority();
+    const endpoint = authority.metadata.device_authorization_endpoint;
+    if (!endpoint) throw new InvalidArgumentError(`The authority ${authority.canonical} offers no device authorization endpoint`);
+    const correlationId = newCorrelationId();
+    const claims = this.claims(options.claimsChallenge);
+    const { headers } = this.beginRequest(ApiId.acquireTokenByDeviceFlow, correlationId);
+    const flow = await initiateDeviceFlow(this.http, endpoint, {
+      clientId: this.clientId,
+      scope: scopesToString(this.decorate(scopes)),
+      ...(claims ? { claims } : {}),
+      headers,
+    });
+    if (isErrorResult(flow)) return errorResult(flow, correlationId) as ErrorResult;
+    // The reply names no scopes; keep the request's so the cache can file the token.
+    return { ...flow, scope: scopesToString(scopes), [DEVICE_FLOW_CORRELATION_ID]: correlationId };
+  }
+
+  /**
+   * Polls until the user finished, honouring interval and slow_down. Abort with
+   * options.signal, or set flow.expires_at = 0 as in the reference.
+   */
+  async acquireTokenByDeviceFlow(flow: DeviceFlow, options: DeviceFlowOptions = {}): Promise<AcquireTokenResult> {
+    if (!flow || typeof flow !== 'object' || typeof flow.device_code !== 'string') {
+      throw new InvalidArgumentError('flow must be the object returned by initiateDeviceFlow()');
+    }
+    const authority = await this.resolveAuthority();
+    const correlationId = typeof flow[DEVICE_FLOW_CORRELATION_ID] === 'string' ? (flow[DEVICE_FLOW_CORRELATION_ID] as string) : newCorrelationId();
+    const claims = this.claims(options.claimsChallenge);
+    const prepared = await prepareAuthScheme(options.authScheme, this.popKeys);
+    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByDeviceFlow, correlationId);
+    const response = await pollDeviceFlow(
+      (deviceCode) =>
+        byDeviceCode(
+          this.tokenClient,
+          authority.metadata.token_endpoint,
+          { deviceCode, ...(claims ? { claims } : {}) },
+          { headers, ...(options.signal ? { signal: options.signal } : {}), ...(prepared ? { extra: prepared.extra } : {}) },
+        ),
+      flow,
+      { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+    );
+    const scope = typeof flow.scope === 'string' ? flow.scope.split(' ') : [];
+    const result = this.finish(exchange, response, {
+      authority,
+      scopes: scope,
+      correlationId,
+      ...(prepared ? { keyId: prepared.keyId } : {}),
+    });
+    return prepared ? prepared.finalize(result) : result;
+  }
+}

@@ -1,0 +1,91 @@
+import type { ResolvedAuthority } from '../authority/types.js';
+import type { TokenCache } from '../cache/token-cache.js';
+import { decodeIdToken } from '../oauth2/id-token.js';
+import type {
+  AcquireTokenResult,
+  ErrorResponse,
+  IdTokenClaims,
+  TokenResponse,
+  TokenResult,
+} from '../oauth2/types.js';
+import { isErrorResult } from '../oauth2/types.js';
+
+export interface FinishContext {
+  clientId: string;
+  authority: ResolvedAuthority;
+  /** Scopes the request asked for; used as the cache target when the reply names none. */
+  scopes: readonly string[];
+  correlationId: string;
+  cache: TokenCache;
+  /** Expected ID token nonce (auth code flows). */
+  nonce?: string;
+  /** max_age sent on the authorization request; auth_time is then required and checked. */
+  maxAge?: number;
+  accountSource?: string;
+  keyId?: string;
+  extCacheKey?: string;
+  /** Token type asked for (pop, ssh-cert); bound tokens are cached with key_id. */
+  homeAccountId?: string | null;
+  /** Skip writing to the cache (e.g. a refresh token given by the caller for migration is still cached). */
+  skipCache?: boolean;
+  now?: number;
+}
+
+const authorityTypeOf = (a: ResolvedAuthority): 'MSSTS' | 'ADFS' | 'Generic' =>
+  a.kind === 'adfs' ? 'ADFS' : a.kind === 'oidc' ? 'Generic' : 'MSSTS';
+
+/** Server error replies become values carrying the correlation id. */
+export function errorResult(response: ErrorResponse, correlationId: string): AcquireTokenResult {
+  return { ...response, correlation_id: response.correlation_id ?? correlationId };
+}
+
+/**
+ * The one place where a token endpoint reply becomes a result: ID token
+ * validation, cache write, and the MSAL-shaped result (refresh_in handled,
+ * token_source and id_token_claims added).
+ */
+export function finishTokenResponse(
+  response: TokenResponse | ErrorResponse,
+  ctx: FinishContext,
+): AcquireTokenResult {
+  if (isErrorResult(response)) return errorResult(response, ctx.correlationId);
+  const now = ctx.now ?? Math.floor(Date.now() / 1000);
+  let claims: IdTokenClaims | undefined;
+  if (typeof response.id_token === 'string' && response.id_token !== '') {
+    claims = decodeIdToken(response.id_token, {
+      clientId: ctx.clientId,
+      issuer: ctx.authority.metadata.issuer,
+      ...(ctx.nonce !== undefined ? { nonce: ctx.nonce } : {}),
+      ...(ctx.maxAge !== undefined ? { maxAge: ctx.maxAge } : {}),
+      now,
+    });
+  }
+  if (!ctx.skipCache) {
+    ctx.cache.add({
+      clientId: ctx.clientId,
+      environment: ctx.authority.environment,
+      realm: ctx.authority.tenant,
+      scopes: typeof response.scope === 'string' && response.scope.trim() !== '' ? response.scope.split(' ') : ctx.scopes,
+      response,
+      ...(claims ? { idTokenClaims: claims } : {}),
+      ...(ctx.homeAccountId !== undefined ? { homeAccountId: ctx.homeAccountId } : {}),
+      authorityType: authorityTypeOf(ctx.authority),
+      ...(ctx.accountSource !== undefined ? { accountSource: ctx.accountSource } : {}),
+      ...(ctx.keyId !== undefined ? { keyId: ctx.keyId } : {}),
+      ...(ctx.extCacheKey !== undefined ? { extCacheKey: ctx.extCacheKey } : {}),
+      now,
+    });
+  }
+  const { refresh_in, ...rest } = response;
+  const result: TokenResult = {
+    ...rest,
+    access_token: String(response.access_token),
+    token_type: typeof response.token_type === 'string' ? response.token_type : 'Bearer',
+    expires_in: Number(response.expires_in ?? 3600),
+    token_source: 'identity_provider',
+    correlation_id: ctx.correlationId,
+  };
+  if (typeof refresh_in === 'number') result.refresh_on = now + refresh_in;
+  if (claims) result.id_token_claims = claims;
+  return result;
+}

@@ -1,0 +1,253 @@
+/**
+ * The OS broker through MSALRuntime, promise-based. Obtain an instance from
+ * loadBrokerRuntime() (native-addon.ts), then call startup() once.
+ */
+import { randomUUID } from 'node:crypto';
+import { BrokerUnavailableError, InvalidArgumentError } from '../errors.js';
+import { BrokerCallError } from './broker-error.js';
+import { awaitOperation, startDeadline, type Deadline } from './deadline.js';
+import type { NativeAccountHandle, NativeBinding, NativeOperation } from './native-binding.js';
+import { parseJsonObject, toBrokerAccount, toBrokerAuthResult } from './results.js';
+import type {
+  AuthParams,
+  BrokerAccount,
+  BrokerAuthResult,
+  BrokerLogCallback,
+  BrokerLogLevel,
+  BrokerLogOptions,
+  CallOptions,
+  WindowHandle,
+} from './types.js';
+import { toNativeWindow, withArgumentErrors } from './window-handle.js';
+
+export const DEFAULT_SILENT_TIMEOUT_MS = 120_000;
+export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 600_000;
+
+const LOG_LEVELS: Record<number, BrokerLogLevel> = {
+  1: 'trace',
+  2: 'debug',
+  3: 'info',
+  4: 'warning',
+  5: 'error',
+  6: 'fatal',
+};
+
+function checkAuthParams(params: AuthParams): void {
+  if (typeof params !== 'object' || params === null) throw new InvalidArgumentError('AuthParams must be an object');
+  if (typeof params.clientId !== 'string' || params.clientId === '') {
+    throw new InvalidArgumentError('AuthParams.clientId must be a non-empty string');
+  }
+  if (typeof params.authority !== 'string' || !/^https:\/\//i.test(params.authority)) {
+    throw new InvalidArgumentError('AuthParams.authority must be an https URL');
+  }
+  if (!Array.isArray(params.scopes) || params.scopes.some((s) => typeof s !== 'string' || s === '' || /\s/.test(s))) {
+    throw new InvalidArgumentError('AuthParams.scopes must be an array of scope strings without spaces');
+  }
+}
+
+function checkNonEmpty(value: string, name: string): void {
+  if (typeof value !== 'string' || value === '') throw new InvalidArgumentError(`${name} must be a non-empty string`);
+}
+
+export class BrokerRuntime {
+  private startupPromise: Promise<void> | undefined;
+
+  /** Use loadBrokerRuntime(); the binding must already have loaded the library. */
+  constructor(private readonly native: NativeBinding) {}
+
+  /** Starts MSALRuntime (once; later calls share the first). Rejects with BrokerUnavailableError and the runtime's reason. */
+  startup(): Promise<void> {
+    this.startupPromise ??= this.native.startup().then((outcome) => {
+      if (outcome.ok) return;
+      this.startupPromise = undefined;
+      const cause = new BrokerCallError(outcome.error, { operation: 'MSALRUNTIME_Startup' });
+      throw new BrokerUnavailableError(
+        `The broker runtime cannot start: ${outcome.error.context || cause.status.name} (status ${cause.status.name})`,
+        { cause },
+      );
+    });
+    return this.startupPromise;
+  }
+
+  /** Releases this environment's share of the runtime; the last one shuts it down. */
+  async shutdown(): Promise<void> {
+    if (!this.startupPromise) return;
+    const started = this.startupPromise;
+    this.startupPromise = undefined;
+    await started.catch(() => undefined);
+    await this.native.shutdown();
+  }
+
+  signInSilently(params: AuthParams, correlationId: string, options: CallOptions = {}): Promise<BrokerAuthResult> {
+    checkAuthParams(params);
+    return this.authCall('signInSilently', DEFAULT_SILENT_TIMEOUT_MS, options, () =>
+      this.native.signInSilently(params, this.correlation(correlationId)),
+    );
+  }
+
+  signInInteractively(
+    params: AuthParams,
+    correlationId: string,
+    parentWindow: WindowHandle,
+    accountHint = '',
+    options: CallOptions = {},
+  ): Promise<BrokerAuthResult> {
+    checkAuthParams(params);
+    return this.authCall('signInInteractively', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
+      this.native.signInInteractively(toNativeWindow(parentWindow), params, this.correlation(correlationId), accountHint),
+    );
+  }
+
+  /** Silent first, interactive when the broker needs the user. */
+  signIn(
+    params: AuthParams,
+    correlationId: string,
+    parentWindow: WindowHandle,
+    accountHint = '',
+    options: CallOptions = {},
+  ): Promise<BrokerAuthResult> {
+    checkAuthParams(params);
+    return this.authCall('signIn', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
+      this.native.signIn(toNativeWindow(parentWindow), params, this.correlation(correlationId), accountHint),
+    );
+  }
+
+  acquireTokenSilently(
+    params: AuthParams,
+    correlationId: string,
+    accountId: string,
+    options: CallOptions = {},
+  ): Promise<BrokerAuthResult> {
+    checkAuthParams(params);
+    checkNonEmpty(accountId, 'accountId');
+    const correlation = this.correlation(correlationId);
+    return this.withDeadline('acquireTokenSilently', DEFAULT_SILENT_TIMEOUT_MS, options, async (deadline) => {
+      const handle = await this.accountHandle(accountId, correlation, deadline);
+      return this.authOutcome('acquireTokenSilently', deadline, () =>
+        this.native.acquireTokenSilently(params, correlation, handle),
+      );
+    });
+  }
+
+  acquireTokenInteractively(
+    params: AuthParams,
+    correlationId: string,
+    parentWindow: WindowHandle,
+    accountId: string,
+    options: CallOptions = {},
+  ): Promise<BrokerAuthResult> {
+    checkAuthParams(params);
+    checkNonEmpty(accountId, 'accountId');
+    const correlation = this.correlation(correlationId);
+    const window = toNativeWindow(parentWindow);
+    return this.withDeadline('acquireTokenInteractively', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, async (deadline) => {
+      const handle = await this.accountHandle(accountId, correlation, deadline);
+      return this.authOutcome('acquireTokenInteractively', deadline, () =>
+        this.native.acquireTokenInteractively(window, params, correlation, handle),
+      );
+    });
+  }
+
+  readAccountById(accountId: string, correlationId: string, options: CallOptions = {}): Promise<BrokerAccount> {
+    checkNonEmpty(accountId, 'accountId');
+    const correlation = this.correlation(correlationId);
+    return this.withDeadline('readAccountById', DEFAULT_SILENT_TIMEOUT_MS, options, async (deadline) => {
+      const value = await this.call('readAccountById', deadline, () =>
+        this.native.readAccountById(accountId, correlation),
+      );
+      if (!value.account) throw new BrokerCallError({ status: 16, errorCode: 0, tag: 0, context: 'No such account' });
+      return toBrokerAccount(value.account);
+    });
+  }
+
+  discoverAccounts(clientId: string, correlationId: string, options: CallOptions = {}): Promise<BrokerAccount[]> {
+    checkNonEmpty(clientId, 'clientId');
+    const correlation = this.correlation(correlationId);
+    return this.withDeadline('discoverAccounts', DEFAULT_SILENT_TIMEOUT_MS, options, async (deadline) => {
+      const value = await this.call('discoverAccounts', deadline, () =>
+        this.native.discoverAccounts(clientId, correlation),
+      );
+      return value.accounts.map(toBrokerAccount);
+    });
+  }
+
+  signOutSilently(clientId: string, correlationId: string, accountId: string, options: CallOptions = {}): Promise<void> {
+    checkNonEmpty(clientId, 'clientId');
+    checkNonEmpty(accountId, 'accountId');
+    const correlation = this.correlation(correlationId);
+    return this.withDeadline('signOutSilently', DEFAULT_SILENT_TIMEOUT_MS, options, async (deadline) => {
+      const handle = await this.accountHandle(accountId, correlation, deadline);
+      await this.call('signOutSilently', deadline, () => this.native.signOutSilently(clientId, correlation, handle));
+    });
+  }
+
+  /**
+   * Receives the runtime's own log lines (process-wide in MSALRuntime; one
+   * callback per JS environment). Pass null to stop. PII stays out unless piiEnabled.
+   */
+  setLogCallback(callback: BrokerLogCallback | null, options: BrokerLogOptions = {}): void {
+    this.native.setLogCallback(
+      callback ? (message, level) => callback(message, LOG_LEVELS[level] ?? 'info') : null,
+      options.piiEnabled === true,
+    );
+  }
+
+  /** An empty correlation id gets a fresh one, so broker logs can still be joined up. */
+  private correlation(correlationId: string): string {
+    if (typeof correlationId !== 'string') throw new InvalidArgumentError('correlationId must be a string');
+    return correlationId || randomUUID();
+  }
+
+  private async withDeadline<T>(
+    operation: string,
+    defaultTimeoutMs: number,
+    options: CallOptions,
+    run: (deadline: Deadline) => Promise<T>,
+  ): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    if (!(timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs must be a positive number');
+    await this.startup();
+    const deadline = startDeadline(operation, timeoutMs, options.signal);
+    try {
+      return await run(deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** One native call; a runtime error becomes BrokerCallError. */
+  private async call<T>(operation: string, deadline: Deadline, start: () => NativeOperation<T>): Promise<T> {
+    const outcome = await awaitOperation(() => withArgumentErrors(start), deadline.signal);
+    if (outcome.ok) return outcome.value;
+    throw new BrokerCallError(outcome.error, { operation, telemetry: parseJsonObject(outcome.telemetry) });
+  }
+
+  private async authOutcome(
+    operation: string,
+    deadline: Deadline,
+    start: () => ReturnType<NativeBinding['signInSilently']>,
+  ): Promise<BrokerAuthResult> {
+    return toBrokerAuthResult(await this.call(operation, deadline, start));
+  }
+
+  private authCall(
+    operation: string,
+    defaultTimeoutMs: number,
+    options: CallOptions,
+    start: () => ReturnType<NativeBinding['signInSilently']>,
+  ): Promise<BrokerAuthResult> {
+    return this.withDeadline(operation, defaultTimeoutMs, options, (deadline) =>
+      this.authOutcome(operation, deadline, start),
+    );
+  }
+
+  private async accountHandle(accountId: string, correlationId: string, deadline: Deadline): Promise<NativeAccountHandle> {
+    const value = await this.call('readAccountById', deadline, () =>
+      this.native.readAccountById(accountId, correlationId),
+    );
+    if (!value.handle) {
+      throw new BrokerCallError({ status: 16, errorCode: 0, tag: 0, context: `No account with id ${accountId}` });
+    }
+    return value.handle;
+  }
+}

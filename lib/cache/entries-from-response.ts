@@ -1,0 +1,180 @@
+/**
+ * Turns one token response into the cache entries MSAL writes for it. Pure:
+ * TokenCache.add commits the result in one synchronous step.
+ */
+import { decodeJwt } from 'jose';
+import { InvalidArgumentError } from '../errors.js';
+import type { IdTokenClaims, TokenResponse } from '../oauth2/types.js';
+import type {
+  AccessTokenEntry,
+  AccountEntry,
+  AppMetadataEntry,
+  AuthorityType,
+  IdTokenEntry,
+  RefreshTokenEntry,
+} from './entries.js';
+import { CredentialType } from './entries.js';
+
+export interface CacheAddEvent {
+  clientId: string;
+  /** Host the tokens are cached under (the authority's preferred cache alias). */
+  environment: string;
+  /** Tenant of the authority that issued the tokens. */
+  realm: string;
+  scopes: readonly string[];
+  response: TokenResponse;
+  /** Claims of an id token the caller already validated; otherwise decoded (not validated) from the response. */
+  idTokenClaims?: IdTokenClaims;
+  /** Overrides the home account id derived from client_info / sub. */
+  homeAccountId?: string | null;
+  authorityType?: AuthorityType;
+  accountSource?: string;
+  keyId?: string;
+  extCacheKey?: string;
+  /** Epoch seconds; defaults to the clock. */
+  now?: number;
+}
+
+export interface ResponseEntries {
+  homeAccountId: string | null;
+  accessToken?: AccessTokenEntry;
+  refreshToken?: RefreshTokenEntry;
+  idToken?: IdTokenEntry;
+  account?: AccountEntry;
+  appMetadata: AppMetadataEntry;
+}
+
+export interface ClientInfo {
+  uid?: string;
+  utid?: string;
+  [k: string]: unknown;
+}
+
+export function decodeClientInfo(clientInfo: string): ClientInfo {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(clientInfo, 'base64url').toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null) return parsed as ClientInfo;
+  } catch {
+    // fall through
+  }
+  throw new InvalidArgumentError('client_info is not base64url-encoded JSON');
+}
+
+/** `uid.utid` from client_info, else the id token's sub (ADFS), else null (app-only). */
+export function homeAccountIdOf(response: TokenResponse, claims: IdTokenClaims | undefined): string | null {
+  if (typeof response.client_info === 'string' && response.client_info) {
+    const info = decodeClientInfo(response.client_info);
+    if (typeof info.uid === 'string' && typeof info.utid === 'string') return `${info.uid}.${info.utid}`;
+  }
+  return typeof claims?.sub === 'string' ? claims.sub : null;
+}
+
+function claimsOf(event: CacheAddEvent): IdTokenClaims | undefined {
+  if (event.idTokenClaims) return event.idTokenClaims;
+  const idToken = event.response.id_token;
+  if (typeof idToken !== 'string' || !idToken) return undefined;
+  try {
+    return decodeJwt(idToken) as IdTokenClaims;
+  } catch (cause) {
+    throw new InvalidArgumentError('response.id_token is not a JWT', { cause });
+  }
+}
+
+/** AADv1-like endpoints send numbers as strings. */
+function seconds(v: unknown): number | undefined {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+export function entriesFromResponse(event: CacheAddEvent, appOnlyHomeAccountId: null | ''): ResponseEntries {
+  const { response, clientId, environment, realm } = event;
+  if (!clientId || !environment) throw new InvalidArgumentError('clientId and environment are required to cache tokens');
+  const now = Math.trunc(event.now ?? Date.now() / 1000);
+  const claims = claimsOf(event);
+  const homeAccountId = event.homeAccountId !== undefined ? event.homeAccountId : homeAccountIdOf(response, claims);
+  const credentialHid = homeAccountId ?? appOnlyHomeAccountId;
+  const target = event.scopes.join(' ');
+  const out: ResponseEntries = {
+    homeAccountId,
+    appMetadata: { client_id: clientId, environment },
+  };
+  const foci = str(response.foci);
+  if (foci) out.appMetadata.family_id = foci;
+
+  const accessToken = str(response.access_token);
+  if (accessToken) {
+    // Managed identity sends an absolute expires_on; RFC 6749 suggests 600s when nothing is sent.
+    const absolute = seconds(response['expires_on']);
+    const expiresIn = seconds(response.expires_in) ?? (absolute !== undefined ? absolute - now : 600);
+    const extExpiresIn = seconds(response.ext_expires_in) ?? expiresIn;
+    const at: AccessTokenEntry = {
+      credential_type: CredentialType.AccessToken,
+      secret: accessToken,
+      home_account_id: credentialHid,
+      environment,
+      client_id: clientId,
+      realm,
+      target,
+      token_type: str(response.token_type) ?? 'Bearer',
+      cached_at: String(now),
+      expires_on: String(now + expiresIn),
+      extended_expires_on: String(now + extExpiresIn),
+    };
+    const refreshIn = seconds(response.refresh_in);
+    if (refreshIn !== undefined) at.refresh_on = String(now + refreshIn);
+    if (event.keyId) at.key_id = event.keyId;
+    if (event.extCacheKey) at.ext_cache_key = event.extCacheKey;
+    out.accessToken = at;
+  }
+
+  const refreshToken = str(response.refresh_token);
+  if (refreshToken) {
+    const rt: RefreshTokenEntry = {
+      credential_type: CredentialType.RefreshToken,
+      secret: refreshToken,
+      home_account_id: credentialHid,
+      environment,
+      client_id: clientId,
+      target,
+      last_modification_time: String(now),
+    };
+    if (foci) rt.family_id = foci;
+    out.refreshToken = rt;
+  }
+
+  const idToken = str(response.id_token);
+  if (idToken) {
+    out.idToken = {
+      credential_type: CredentialType.IdToken,
+      secret: idToken,
+      home_account_id: credentialHid,
+      environment,
+      realm,
+      client_id: clientId,
+    };
+  }
+
+  if (homeAccountId && (str(response.client_info) || claims)) {
+    const c: Record<string, unknown> = claims ?? {};
+    const account: AccountEntry = {
+      home_account_id: homeAccountId,
+      environment,
+      realm,
+      local_account_id: str(c['oid']) ?? str(c['sub']) ?? '',
+      // The schema does not allow null here.
+      username: str(c['preferred_username']) ?? str(c['upn']) ?? str(c['email']) ?? '',
+      authority_type: event.authorityType ?? (realm.toLowerCase() === 'adfs' ? 'ADFS' : 'MSSTS'),
+    };
+    const name = str(c['name']);
+    if (name) account.name = name;
+    const clientInfo = str(response.client_info);
+    if (clientInfo) account.client_info = clientInfo;
+    if (event.accountSource) account.account_source = event.accountSource;
+    out.account = account;
+  }
+  return out;
+}

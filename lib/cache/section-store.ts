@@ -1,0 +1,109 @@
+/**
+ * One section of the cache: entries by storage key, plus hash indexes on entry
+ * fields so lookups never walk the whole section.
+ */
+import { MultiIndex } from './multi-index.js';
+
+export interface StoredRecord<E> {
+  readonly key: string;
+  /** Frozen; callers receive this object and hand it back to update or remove it. */
+  readonly entry: E;
+  /** Insertion order, for "newest first" tie breaks. */
+  readonly seq: number;
+}
+
+/** Returns the index key for an entry, or undefined to leave it out of this index. */
+export type IndexKeyFn<E> = (entry: E) => string | undefined;
+
+/** Shared counter of entries a lookup had to look at; tests use it to prove lookups are O(1). */
+export interface LookupStats {
+  entriesExamined: number;
+}
+
+export class SectionStore<E extends object, I extends string> {
+  private readonly records = new Map<string, StoredRecord<E>>();
+  private readonly byEntry = new WeakMap<object, StoredRecord<E>>();
+  private readonly indexes: Record<I, { keyOf: IndexKeyFn<E>; index: MultiIndex }>;
+  private readonly indexList: Array<{ keyOf: IndexKeyFn<E>; index: MultiIndex }>;
+  private nextSeq = 0;
+
+  constructor(
+    indexDefs: Record<I, IndexKeyFn<E>>,
+    private readonly stats: LookupStats,
+  ) {
+    const built = {} as Record<I, { keyOf: IndexKeyFn<E>; index: MultiIndex }>;
+    for (const name of Object.keys(indexDefs) as I[]) {
+      built[name] = { keyOf: indexDefs[name], index: new MultiIndex() };
+    }
+    this.indexes = built;
+    this.indexList = Object.values(built);
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  /**
+   * Stores a frozen copy of `entry` under `key`, replacing whatever was there.
+   * `owned`: the caller hands over an object nobody else holds (freshly parsed), so it is frozen in place.
+   */
+  put(key: string, entry: E, owned = false): E {
+    this.delete(key);
+    const frozen = Object.freeze(owned ? entry : { ...entry });
+    const record: StoredRecord<E> = { key, entry: frozen, seq: this.nextSeq++ };
+    this.records.set(key, record);
+    this.byEntry.set(frozen, record);
+    for (const { keyOf, index } of this.indexList) {
+      const ik = keyOf(frozen);
+      if (ik !== undefined) index.add(ik, key);
+    }
+    return frozen;
+  }
+
+  delete(key: string): boolean {
+    const record = this.records.get(key);
+    if (!record) return false;
+    this.records.delete(key);
+    this.byEntry.delete(record.entry);
+    for (const { keyOf, index } of this.indexList) {
+      const ik = keyOf(record.entry);
+      if (ik !== undefined) index.delete(ik, key);
+    }
+    return true;
+  }
+
+  /** The key `entry` has (or would have) in an index; '' when the index leaves it out. */
+  indexKey(indexName: I, entry: E): string {
+    return this.indexes[indexName].keyOf(entry) ?? '';
+  }
+
+  /** The record holding exactly this entry object (as returned by a lookup). */
+  recordOf(entry: object): StoredRecord<E> | undefined {
+    return this.byEntry.get(entry);
+  }
+
+  get(key: string): StoredRecord<E> | undefined {
+    return this.records.get(key);
+  }
+
+  /** Records sharing an index key. Counted in stats: this is the only way lookups read entries. */
+  *bucket(indexName: I, indexKey: string): Generator<StoredRecord<E>> {
+    // Copy first: callers may delete while iterating.
+    for (const key of [...this.indexes[indexName].index.get(indexKey)]) {
+      const record = this.records.get(key);
+      if (!record) continue;
+      this.stats.entriesExamined++;
+      yield record;
+    }
+  }
+
+  /** Every record in insertion order. For listings and serialization only, never for token lookups. */
+  all(): IterableIterator<StoredRecord<E>> {
+    return this.records.values();
+  }
+
+  clear(): void {
+    this.records.clear();
+    for (const { index } of this.indexList) index.clear();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The default transport, over Node's built-in fetch (undici).
+ */
+import { AbortError, NetworkError, TimeoutError } from '../errors.js';
+import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
+
+export interface FetchHttpClientOptions {
+  /** Whole-request budget (connect, headers and body), in milliseconds. Default 30 000. */
+  timeoutMs?: number;
+  /** Retry once when the connection fails before any response arrives. Default true. */
+  retryOnConnectionError?: boolean;
+}
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
+
+/**
+ * Error codes meaning "the server never saw or never answered this request":
+ * safe to send again, even a POST. A pooled keep-alive socket closed by the
+ * server between requests surfaces as UND_ERR_SOCKET or ECONNRESET.
+ */
+const RETRYABLE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+export function createFetchHttpClient(options: FetchHttpClientOptions = {}): HttpClient {
+  const defaultTimeout = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  const retry = options.retryOnConnectionError ?? true;
+  return {
+    async send(request: HttpRequest): Promise<HttpResponse> {
+      const timeoutMs = request.timeoutMs ?? defaultTimeout;
+      const deadline = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        deadline.abort(new TimeoutError(`HTTP ${request.method} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onCallerAbort = (): void => deadline.abort(request.signal?.reason);
+      if (request.signal?.aborted) onCallerAbort();
+      else request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+
+      const describe = (): string => `HTTP ${request.method} ${safeUrl(request.url)}`;
+      const translate = (e: unknown, stage: string): Error => {
+        if (timedOut) return new TimeoutError(`${describe()} timed out after ${timeoutMs} ms`, { cause: e });
+        if (request.signal?.aborted) return new AbortError(`${describe()} was aborted`, { cause: request.signal.reason ?? e });
+        return new NetworkError(`${describe()} failed ${stage}: ${reasonOf(e)}`, { cause: e });
+      };
+
+      try {
+        let response: Response;
+        try {
+          response = await fetchOnce(request, deadline.signal);
+        } catch (e) {
+          if (!retry || deadline.signal.aborted || !isConnectionError(e)) throw translate(e, 'before a response');
+          try {
+            response = await fetchOnce(request, deadline.signal);
+          } catch (again) {
+            throw translate(again, 'before a response (after one retry)');
+          }
+        }
+        let body: string;
+        try {
+          body = await response.text();
+        } catch (e) {
+          throw translate(e, 'while reading the response body');
+        }
+        const headers: Record<string, string> = {};
+        // Headers iteration yields lower-cased names already; lower-case anyway to not depend on it.
+        response.headers.forEach((value, name) => {
+          headers[name.toLowerCase()] = value;
+        });
+        return { status: response.status, headers, body };
+      } finally {
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onCallerAbort);
+      }
+    },
+  };
+}
+
+function fetchOnce(request: HttpRequest, signal: AbortSignal): Promise<Response> {
+  return fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.method === 'POST' ? request.body : undefined,
+    signal,
+  });
+}
+
+function errorCodes(e: unknown): string[] {
+  const codes: string[] = [];
+  const visit = (x: unknown, depth: number): void => {
+    if (typeof x !== 'object' || x === null || depth > 4) return;
+    const { code, cause, errors } = x as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    // Happy-eyeballs connects report an AggregateError of per-address failures.
+    if (Array.isArray(errors)) for (const inner of errors) visit(inner, depth + 1);
+    visit(cause, depth + 1);
+  };
+  visit(e, 0);
+  return codes;
+}
+
+function isConnectionError(e: unknown): boolean {
+  return errorCodes(e).some((c) => RETRYABLE_CONNECTION_CODES.has(c));
+}
+
+function reasonOf(e: unknown): string {
+  const cause = (e as { cause?: unknown } | null)?.cause;
+  const inner = cause instanceof Error ? cause : e instanceof Error ? e : undefined;
+  const code = errorCodes(e)[0];
+  return [code, inner?.message ?? String(e)].filter(Boolean).join(' ');
+}
+
+/** Query strings carry codes, paths may carry user names (userrealm): keep neither in messages. */
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const path = u.pathname.split('/').map((segment) => (/@|%40/i.test(segment) ? '<redacted>' : segment));
+    return `${u.origin}${path.join('/')}`;
+  } catch {
+    return '<invalid url>';
+  }
+}

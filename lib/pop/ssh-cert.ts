@@ -1,0 +1,78 @@
+/**
+ * SSH certificates from Entra: the token endpoint signs the caller's SSH
+ * public key (sent as a JWK) and returns a certificate in place of an access token.
+ */
+import type { JWK } from 'jose';
+import { InvalidArgumentError } from '../errors.js';
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+export interface SshCertAuthSchemeOptions {
+  /** The public key to certify: a JWK object or its JSON text. */
+  publicKeyJwk: JWK | string;
+  /** Identifies the key; required by the STS and part of the cache lookup. */
+  keyId: string;
+}
+
+export interface SshCertTokenParams {
+  token_type: 'ssh-cert';
+  req_cnf: string;
+  key_id: string;
+}
+
+function parsePublicJwk(input: JWK | string): JWK {
+  let jwk: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      jwk = JSON.parse(input);
+    } catch (e) {
+      throw new InvalidArgumentError('publicKeyJwk is not valid JSON', { cause: e });
+    }
+  }
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
+    throw new InvalidArgumentError('publicKeyJwk must be a JWK object');
+  }
+  const k = jwk as JWK;
+  if (typeof k.kty !== 'string') throw new InvalidArgumentError('publicKeyJwk has no kty');
+  if (k.kty === 'RSA' && (typeof k.n !== 'string' || typeof k.e !== 'string')) {
+    throw new InvalidArgumentError('An RSA publicKeyJwk needs n and e');
+  }
+  // The JWK travels to the STS; refuse to leak a private key by mistake.
+  if (PRIVATE_MEMBERS.some((m) => m in k)) {
+    throw new InvalidArgumentError('publicKeyJwk contains private key material');
+  }
+  return k;
+}
+
+export class SshCertAuthScheme {
+  readonly keyId: string;
+  readonly publicKeyJwk: JWK;
+
+  constructor(options: SshCertAuthSchemeOptions) {
+    if (!options || typeof options !== 'object') throw new InvalidArgumentError('SshCertAuthScheme needs { publicKeyJwk, keyId }');
+    if (typeof options.keyId !== 'string' || options.keyId.length === 0) {
+      throw new InvalidArgumentError('keyId is required for SSH certificates');
+    }
+    this.publicKeyJwk = parsePublicJwk(options.publicKeyJwk);
+    this.keyId = options.keyId;
+  }
+
+  get tokenRequestParams(): SshCertTokenParams {
+    return { token_type: 'ssh-cert', req_cnf: JSON.stringify(this.publicKeyJwk), key_id: this.keyId };
+  }
+}
+
+/**
+ * For callers porting MSAL Python, which passes SSH parameters through `data`:
+ * validates such a dict and returns the normalized params (key_id required).
+ */
+export function sshCertParams(data: { token_type?: string; req_cnf?: unknown; key_id?: unknown }): SshCertTokenParams {
+  if (data.token_type !== 'ssh-cert') throw new InvalidArgumentError('token_type must be "ssh-cert"');
+  if (typeof data.key_id !== 'string' || data.key_id.length === 0) {
+    throw new InvalidArgumentError('key_id is required when token_type is "ssh-cert"');
+  }
+  if (typeof data.req_cnf !== 'string' && (typeof data.req_cnf !== 'object' || data.req_cnf === null)) {
+    throw new InvalidArgumentError('req_cnf must hold the public JWK');
+  }
+  return new SshCertAuthScheme({ publicKeyJwk: data.req_cnf as JWK | string, keyId: data.key_id }).tokenRequestParams;
+}

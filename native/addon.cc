@@ -1,0 +1,274 @@
+#include <string>
+
+#include "addon_state.h"
+#include "async_operation.h"
+#include "auth_parameters.h"
+#include "js_values.h"
+#include "msal_runtime.h"
+#include "window_handle.h"
+
+namespace {
+
+void RequireLoaded(Napi::Env env) {
+  if (!msal_runtime::IsLoaded()) throw Napi::Error::New(env, "MSALRuntime is not loaded; call loadRuntime first");
+}
+
+const char* FailureName(LoadFailure failure) {
+  switch (failure) {
+    case LoadFailure::LibraryNotFound:
+      return "library_not_found";
+    case LoadFailure::LibraryLoadFailed:
+      return "library_load_failed";
+    case LoadFailure::SymbolMissing:
+      return "symbol_missing";
+    case LoadFailure::None:
+      break;
+  }
+  return "none";
+}
+
+// MSALRUNTIME_Startup talks to the broker (D-Bus on Linux), so it runs on the
+// libuv pool rather than the JS thread.
+class StartupWorker : public Napi::AsyncWorker {
+ public:
+  StartupWorker(Napi::Env env, BrokerBridgeAddon* addon)
+      : Napi::AsyncWorker(env, "brokerbridge.startup"), deferred_(Napi::Promise::Deferred::New(env)), addon_(addon) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Execute() override { error_ = msal_runtime::AcquireStartup(); }
+  void OnOK() override {
+    if (error_) {
+      deferred_.Resolve(FailureToJs(Env(), *error_));
+      return;
+    }
+    ++addon_->startupCount;
+    Napi::Object ok = Napi::Object::New(Env());
+    ok.Set("ok", true);
+    deferred_.Resolve(ok);
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  BrokerBridgeAddon* addon_;
+  std::optional<ErrorInfo> error_;
+};
+
+class ShutdownWorker : public Napi::AsyncWorker {
+ public:
+  explicit ShutdownWorker(Napi::Env env)
+      : Napi::AsyncWorker(env, "brokerbridge.shutdown"), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Execute() override { msal_runtime::ReleaseStartup(); }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+};
+
+// Starts one runtime call. `start(callbackData, &asyncHandle)` invokes the
+// *Async function; everything it needs beyond that is captured by the caller.
+template <typename Start>
+Napi::Value StartOperation(Napi::Env env, const std::shared_ptr<AsyncOperation>& operation, Start start) {
+  void* callbackData = operation->NewCallbackData();
+  MSALRUNTIME_ASYNC_HANDLE asyncHandle = nullptr;
+  MsalErr error = start(callbackData, &asyncHandle);
+  operation->Started(error, asyncHandle, callbackData);
+  return operation->ToJs(env);
+}
+
+// For calls that take AuthParams: builds them, and hands their ownership to
+// the operation so they outlive the runtime's use of them.
+template <typename Start>
+Napi::Value StartWithParameters(Napi::Env env, const Napi::Value& params, Start start) {
+  RequireLoaded(env);
+  MSALRUNTIME_AUTH_PARAMETERS_HANDLE parameters = nullptr;
+  MsalErr buildError = BuildAuthParameters(params, &parameters);
+  std::shared_ptr<AsyncOperation> operation = AsyncOperation::Create(env);
+  if (buildError != nullptr) {
+    operation->Fail(buildError);
+    return operation->ToJs(env);
+  }
+  operation->KeepAuthParameters(parameters);
+  return StartOperation(env, operation, [&](void* callbackData, MSALRUNTIME_ASYNC_HANDLE* handle) {
+    return start(parameters, operation.get(), callbackData, handle);
+  });
+}
+
+constexpr auto OnAuthComplete = &OnRuntimeComplete<MSALRUNTIME_AUTH_RESULT_HANDLE, &TakeAuthResult>;
+constexpr auto OnReadAccountComplete =
+    &OnRuntimeComplete<MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE, &TakeReadAccountResult>;
+constexpr auto OnDiscoverAccountsComplete =
+    &OnRuntimeComplete<MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE, &TakeDiscoverAccountsResult>;
+constexpr auto OnSignOutComplete = &OnRuntimeComplete<MSALRUNTIME_SIGNOUT_RESULT_HANDLE, &TakeSignOutResult>;
+
+const MsalRuntimeApi& api() { return msal_runtime::Api(); }
+
+}  // namespace
+
+BrokerBridgeAddon::BrokerBridgeAddon(Napi::Env env, Napi::Object exports) {
+  DefineAddon(exports, {
+                           InstanceMethod("loadRuntime", &BrokerBridgeAddon::LoadRuntime),
+                           InstanceMethod("startup", &BrokerBridgeAddon::Startup),
+                           InstanceMethod("shutdown", &BrokerBridgeAddon::Shutdown),
+                           InstanceMethod("signIn", &BrokerBridgeAddon::SignIn),
+                           InstanceMethod("signInSilently", &BrokerBridgeAddon::SignInSilently),
+                           InstanceMethod("signInInteractively", &BrokerBridgeAddon::SignInInteractively),
+                           InstanceMethod("acquireTokenSilently", &BrokerBridgeAddon::AcquireTokenSilently),
+                           InstanceMethod("acquireTokenInteractively", &BrokerBridgeAddon::AcquireTokenInteractively),
+                           InstanceMethod("readAccountById", &BrokerBridgeAddon::ReadAccountById),
+                           InstanceMethod("discoverAccounts", &BrokerBridgeAddon::DiscoverAccounts),
+                           InstanceMethod("signOutSilently", &BrokerBridgeAddon::SignOutSilently),
+                           InstanceMethod("setLogCallback", &BrokerBridgeAddon::SetLogCallback),
+                           InstanceMethod("windowHandleValue", &BrokerBridgeAddon::WindowHandleValue),
+                       });
+  (void)env;
+}
+
+BrokerBridgeAddon::~BrokerBridgeAddon() {
+  logSink_.reset();
+  for (; startupCount > 0; --startupCount) msal_runtime::ReleaseStartup();
+}
+
+Napi::Value BrokerBridgeAddon::LoadRuntime(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throw Napi::TypeError::New(env, "loadRuntime(path) needs a string path");
+  LoadResult result = msal_runtime::Load(info[0].As<Napi::String>().Utf8Value());
+  Napi::Object value = Napi::Object::New(env);
+  value.Set("ok", result.failure == LoadFailure::None);
+  if (result.failure != LoadFailure::None) {
+    value.Set("reason", FailureName(result.failure));
+    value.Set("message", result.message);
+  }
+  return value;
+}
+
+Napi::Value BrokerBridgeAddon::Startup(const Napi::CallbackInfo& info) {
+  RequireLoaded(info.Env());
+  auto* worker = new StartupWorker(info.Env(), this);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value BrokerBridgeAddon::Shutdown(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (startupCount == 0) {
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Resolve(env.Undefined());
+    return deferred.Promise();
+  }
+  --startupCount;
+  auto* worker = new ShutdownWorker(env);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+// signIn(window, params, correlationId, accountHint)
+Napi::Value BrokerBridgeAddon::SignIn(const Napi::CallbackInfo& info) {
+  const WINDOW_HANDLE window = WindowHandleFromJs(info[0]);
+  const auto correlationId = OsStringArgument(info[2], "correlationId");
+  const auto accountHint = OsStringArgument(info[3], "accountHint");
+  return StartWithParameters(info.Env(), info[1], [&](auto parameters, AsyncOperation*, void* data, auto* handle) {
+    return api().SignInAsync(window, parameters, correlationId.c_str(), accountHint.c_str(), OnAuthComplete, data,
+                             handle);
+  });
+}
+
+// signInSilently(params, correlationId)
+Napi::Value BrokerBridgeAddon::SignInSilently(const Napi::CallbackInfo& info) {
+  const auto correlationId = OsStringArgument(info[1], "correlationId");
+  return StartWithParameters(info.Env(), info[0], [&](auto parameters, AsyncOperation*, void* data, auto* handle) {
+    return api().SignInSilentlyAsync(parameters, correlationId.c_str(), OnAuthComplete, data, handle);
+  });
+}
+
+// signInInteractively(window, params, correlationId, accountHint)
+Napi::Value BrokerBridgeAddon::SignInInteractively(const Napi::CallbackInfo& info) {
+  const WINDOW_HANDLE window = WindowHandleFromJs(info[0]);
+  const auto correlationId = OsStringArgument(info[2], "correlationId");
+  const auto accountHint = OsStringArgument(info[3], "accountHint");
+  return StartWithParameters(info.Env(), info[1], [&](auto parameters, AsyncOperation*, void* data, auto* handle) {
+    return api().SignInInteractivelyAsync(window, parameters, correlationId.c_str(), accountHint.c_str(),
+                                          OnAuthComplete, data, handle);
+  });
+}
+
+// acquireTokenSilently(params, correlationId, accountHandle)
+Napi::Value BrokerBridgeAddon::AcquireTokenSilently(const Napi::CallbackInfo& info) {
+  const auto correlationId = OsStringArgument(info[1], "correlationId");
+  std::shared_ptr<OwnedAccount> account = AccountHandleFromJs(info[2]);
+  return StartWithParameters(info.Env(), info[0], [&](auto parameters, AsyncOperation* operation, void* data,
+                                                      auto* handle) {
+    operation->KeepAccount(account);
+    return api().AcquireTokenSilentlyAsync(parameters, correlationId.c_str(), account->get(), OnAuthComplete, data,
+                                           handle);
+  });
+}
+
+// acquireTokenInteractively(window, params, correlationId, accountHandle)
+Napi::Value BrokerBridgeAddon::AcquireTokenInteractively(const Napi::CallbackInfo& info) {
+  const WINDOW_HANDLE window = WindowHandleFromJs(info[0]);
+  const auto correlationId = OsStringArgument(info[2], "correlationId");
+  std::shared_ptr<OwnedAccount> account = AccountHandleFromJs(info[3]);
+  return StartWithParameters(info.Env(), info[1], [&](auto parameters, AsyncOperation* operation, void* data,
+                                                      auto* handle) {
+    operation->KeepAccount(account);
+    return api().AcquireTokenInteractivelyAsync(window, parameters, correlationId.c_str(), account->get(),
+                                                OnAuthComplete, data, handle);
+  });
+}
+
+// readAccountById(accountId, correlationId)
+Napi::Value BrokerBridgeAddon::ReadAccountById(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireLoaded(env);
+  const auto accountId = OsStringArgument(info[0], "accountId");
+  const auto correlationId = OsStringArgument(info[1], "correlationId");
+  return StartOperation(env, AsyncOperation::Create(env), [&](void* data, MSALRUNTIME_ASYNC_HANDLE* handle) {
+    return api().ReadAccountByIdAsync(accountId.c_str(), correlationId.c_str(), OnReadAccountComplete, data, handle);
+  });
+}
+
+// discoverAccounts(clientId, correlationId)
+Napi::Value BrokerBridgeAddon::DiscoverAccounts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireLoaded(env);
+  const auto clientId = OsStringArgument(info[0], "clientId");
+  const auto correlationId = OsStringArgument(info[1], "correlationId");
+  return StartOperation(env, AsyncOperation::Create(env), [&](void* data, MSALRUNTIME_ASYNC_HANDLE* handle) {
+    return api().DiscoverAccountsAsync(clientId.c_str(), correlationId.c_str(), OnDiscoverAccountsComplete, data,
+                                       handle);
+  });
+}
+
+// signOutSilently(clientId, correlationId, accountHandle)
+Napi::Value BrokerBridgeAddon::SignOutSilently(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireLoaded(env);
+  const auto clientId = OsStringArgument(info[0], "clientId");
+  const auto correlationId = OsStringArgument(info[1], "correlationId");
+  std::shared_ptr<OwnedAccount> account = AccountHandleFromJs(info[2]);
+  std::shared_ptr<AsyncOperation> operation = AsyncOperation::Create(env);
+  operation->KeepAccount(account);
+  return StartOperation(env, operation, [&](void* data, MSALRUNTIME_ASYNC_HANDLE* handle) {
+    return api().SignOutSilentlyAsync(clientId.c_str(), correlationId.c_str(), account->get(), OnSignOutComplete,
+                                      data, handle);
+  });
+}
+
+// setLogCallback(callback | null, piiEnabled)
+Napi::Value BrokerBridgeAddon::SetLogCallback(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireLoaded(env);
+  logSink_.reset();
+  api().SetIsPiiEnabled(info[1].ToBoolean().Value() ? 1 : 0);
+  if (info[0].IsFunction()) logSink_ = LogSink::Register(env, info[0].As<Napi::Function>());
+  return env.Undefined();
+}
+
+// windowHandleValue(handle) -> bigint: the value a call would pass as WINDOW_HANDLE.
+Napi::Value BrokerBridgeAddon::WindowHandleValue(const Napi::CallbackInfo& info) {
+  return Napi::BigInt::New(info.Env(), WindowHandleBits(WindowHandleFromJs(info[0])));
+}
+
+NODE_API_ADDON(BrokerBridgeAddon)

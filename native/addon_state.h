@@ -1,0 +1,39 @@
+// Per-JS-environment state. Each main thread or worker that loads the addon
+// gets its own instance (Napi::Addon stores it with SetInstanceData), so no JS
+// reference is ever held in a static. What is process-wide lives in
+// msal_runtime.h.
+#pragma once
+
+#include <memory>
+
+#include <napi.h>
+
+#include "log_sink.h"
+
+class BrokerBridgeAddon : public Napi::Addon<BrokerBridgeAddon> {
+ public:
+  BrokerBridgeAddon(Napi::Env env, Napi::Object exports);
+  // Environment teardown: drops this environment's log sink and its share of
+  // the runtime's Startup count.
+  ~BrokerBridgeAddon();
+
+  // How many successful startup() calls this environment has not shut down.
+  int startupCount = 0;
+
+ private:
+  Napi::Value LoadRuntime(const Napi::CallbackInfo& info);
+  Napi::Value Startup(const Napi::CallbackInfo& info);
+  Napi::Value Shutdown(const Napi::CallbackInfo& info);
+  Napi::Value SignIn(const Napi::CallbackInfo& info);
+  Napi::Value SignInSilently(const Napi::CallbackInfo& info);
+  Napi::Value SignInInteractively(const Napi::CallbackInfo& info);
+  Napi::Value AcquireTokenSilently(const Napi::CallbackInfo& info);
+  Napi::Value AcquireTokenInteractively(const Napi::CallbackInfo& info);
+  Napi::Value ReadAccountById(const Napi::CallbackInfo& info);
+  Napi::Value DiscoverAccounts(const Napi::CallbackInfo& info);
+  Napi::Value SignOutSilently(const Napi::CallbackInfo& info);
+  Napi::Value SetLogCallback(const Napi::CallbackInfo& info);
+  Napi::Value WindowHandleValue(const Napi::CallbackInfo& info);
+
+  std::unique_ptr<LogSink> logSink_;
+};

@@ -1,0 +1,88 @@
+// One in-flight MSALRuntime *Async call.
+//
+// The runtime calls back on its own thread. The callback copies the result
+// into plain C++ values and releases the result handle right there, then hops
+// to the JS thread through a thread-safe function, which settles the promise
+// and releases the async handle and the auth parameters. Every handle is
+// released exactly once, including when the JS environment is torn down first.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include <napi.h>
+
+#include "js_values.h"
+#include "runtime_values.h"
+
+class AsyncOperation {
+ public:
+  using Settle = std::function<Napi::Value(Napi::Env)>;
+
+  static std::shared_ptr<AsyncOperation> Create(Napi::Env env);
+  ~AsyncOperation();
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+  // The runtime's callbackData: a strong reference the callback takes back.
+  void* NewCallbackData();
+  static std::shared_ptr<AsyncOperation> TakeCallbackData(void* callbackData);
+
+  // Keeps inputs alive until the call completes, as the runtime may read them late.
+  void KeepAuthParameters(MSALRUNTIME_AUTH_PARAMETERS_HANDLE parameters);
+  void KeepAccount(std::shared_ptr<OwnedAccount> account);
+
+  // JS thread, after the *Async function returned. `error` is what it
+  // returned; on error the runtime will not call back, so callbackData is
+  // reclaimed here and the promise resolves with the error.
+  void Started(MsalErr error, MSALRUNTIME_ASYNC_HANDLE handle, void* callbackData);
+  // Resolves with the runtime's error (released here) without any call in flight.
+  void Fail(MsalErr error);
+
+  // Runtime thread. `settle` builds the JS value on the JS thread.
+  void Complete(Settle settle);
+
+  // JS thread. Asks the runtime to cancel and stops keeping the event loop
+  // alive for this call; the callback still arrives later and cleans up.
+  bool Cancel(Napi::Env env);
+
+  // JS value shaped { promise, cancel }.
+  Napi::Object ToJs(Napi::Env env);
+
+ private:
+  struct Delivery {
+    std::shared_ptr<AsyncOperation> operation;
+    Settle settle;
+  };
+  static void CallJs(Napi::Env env, Napi::Function, AsyncOperation*, Delivery* delivery);
+  using Tsfn = Napi::TypedThreadSafeFunction<AsyncOperation, Delivery, CallJs>;
+
+  explicit AsyncOperation(Napi::Env env);
+  void ReleaseRuntimeHandles();
+
+  std::weak_ptr<AsyncOperation> self_;
+  Napi::Promise::Deferred deferred_;
+  Tsfn tsfn_;
+  std::mutex mutex_;
+  bool completed_ = false;
+  bool settled_ = false;
+  bool cancelled_ = false;
+  MSALRUNTIME_ASYNC_HANDLE asyncHandle_ = nullptr;
+  MSALRUNTIME_AUTH_PARAMETERS_HANDLE parameters_ = nullptr;
+  std::shared_ptr<OwnedAccount> account_;
+};
+
+// Runtime completion routine for one result handle type: `Take` copies and
+// releases the result, `ToJsValue` (an overload in js_values.h) converts it.
+template <typename ResultHandle, auto Take>
+void MSALRUNTIME_CALL OnRuntimeComplete(ResultHandle result, void* callbackData) {
+  std::shared_ptr<AsyncOperation> operation = AsyncOperation::TakeCallbackData(callbackData);
+  // Nothing may unwind into the runtime's thread.
+  try {
+    auto info = std::make_shared<decltype(Take(result))>(Take(result));
+    operation->Complete([info](Napi::Env env) { return ToJsValue(env, *info); });
+  } catch (...) {
+    operation->Complete([](Napi::Env env) { return FailureToJs(env, LocalError("Out of memory reading the result")); });
+  }
+}

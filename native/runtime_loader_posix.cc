@@ -1,0 +1,28 @@
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include "runtime_loader.h"
+
+namespace runtime_loader_os {
+
+bool FileExists(const std::string& utf8Path) {
+  struct stat info {};
+  return stat(utf8Path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+void* OpenLibrary(const std::string& utf8Path, std::string* error) {
+  // RTLD_LOCAL keeps the runtime's bundled C++ symbols from interposing on
+  // Node's or other addons'.
+  void* library = dlopen(utf8Path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (library == nullptr) {
+    const char* reason = dlerror();
+    *error = reason != nullptr ? reason : "dlopen failed";
+  }
+  return library;
+}
+
+void* FindSymbol(void* library, const char* name) { return dlsym(library, name); }
+
+void CloseLibrary(void* library) { dlclose(library); }
+
+}  // namespace runtime_loader_os
