@@ -1,5 +1,24 @@
+// Applications (MSAL Python's ClientApplication family).
+export { ClientApplication } from './app/client-application.js';
+export type { SilentOptions, AuthCodeFlowOptions } from './app/client-application.js';
+export { PublicClientApplication } from './app/public-client-application.js';
+export type { InteractiveOptions, DeviceFlowOptions } from './app/public-client-application.js';
+export { ConfidentialClientApplication } from './app/confidential-client-application.js';
+export type { ClientCredentialOptions } from './app/confidential-client-application.js';
+export type {
+  ClientApplicationOptions,
+  PublicClientApplicationOptions,
+  ConfidentialClientApplicationOptions,
+  BrokerOptions,
+} from './app/options.js';
+export type { Account } from './app/account.js';
+export type { AuthScheme } from './app/auth-scheme.js';
+export type { Logger, LogLevel, LoggerOptions } from './app/logger.js';
+
+// Errors.
 export * from './errors.js';
-export type { HttpClient, HttpRequest, HttpResponse } from './http/types.js';
+
+// Wire-level result types.
 export type {
   TokenResponse,
   ErrorResponse,
@@ -10,5 +29,51 @@ export type {
   IdTokenClaims,
 } from './oauth2/types.js';
 export { isErrorResult } from './oauth2/types.js';
+
+// Authorities.
+export { Authority, type AuthorityOptions } from './authority/authority.js';
+export {
+  AuthorityBuilder,
+  AZURE_PUBLIC,
+  AZURE_US_GOVERNMENT,
+  AZURE_CHINA,
+  WELL_KNOWN_AUTHORITY_HOSTS,
+  knownAliases,
+} from './authority/clouds.js';
 export type { AuthorityKind, AuthorityMetadata, ResolvedAuthority } from './authority/types.js';
-export type { Logger, LogLevel, LoggerOptions } from './app/logger.js';
+
+// HTTP.
+export type { HttpClient, HttpRequest, HttpResponse } from './http/types.js';
+export { createFetchHttpClient, type FetchHttpClientOptions } from './http/fetch-client.js';
+export type { HttpCacheStore } from './http/http-cache.js';
+export { LIBRARY_VERSION } from './http/telemetry.js';
+
+// OAuth2 building blocks.
+export { Prompt } from './oauth2/prompt.js';
+export type { ClientCredential, ClientAssertionCallback } from './oauth2/client-credential.js';
+export { AutoRefresher } from './oauth2/auto-refresher.js';
+export { extractCerts } from './oauth2/certificate.js';
+export { decodeIdToken, decodePart, type DecodeIdTokenOptions } from './oauth2/id-token.js';
+export type { DeviceFlow, DeviceFlowProgress } from './oauth2/device-flow.js';
+export type { AuthCodeFlow } from './oauth2/auth-code-flow.js';
+export { RESERVED_SCOPES } from './oauth2/scopes.js';
+
+// Token cache.
+export { TokenCache } from './cache/token-cache.js';
+export { SerializableTokenCache } from './cache/serializable-token-cache.js';
+export type {
+  AccessTokenEntry,
+  RefreshTokenEntry,
+  IdTokenEntry,
+  AccountEntry,
+  AppMetadataEntry,
+} from './cache/entries.js';
+
+// Proof-of-Possession and SSH certificates.
+export { PopAuthScheme, type PopAuthSchemeOptions } from './pop/pop-auth-scheme.js';
+export { SshCertAuthScheme, type SshCertAuthSchemeOptions } from './pop/ssh-cert.js';
+export type { PopKeyStore } from './pop/pop-key.js';
+export { createFilePopKeyStore } from './pop/pop-key-file-store.js';
+
+// Interactive.
+export type { BrowserLauncher } from './interactive/browser.js';

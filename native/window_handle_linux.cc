@@ -4,4 +4,6 @@
 // a future broker parent its dialog to the app window.
 WINDOW_HANDLE WindowHandleFromBits(uint64_t bits) { return static_cast<WINDOW_HANDLE>(bits); }
 
-WINDOW_HANDLE DefaultParentWindow() { return 0; }
+// MSALRuntime on Linux rejects 0 as "Invalid window handle"; -1 is the value
+// it uses itself for "no UX context" (uxContextHandle in broker requests).
+WINDOW_HANDLE DefaultParentWindow() { return -1; }

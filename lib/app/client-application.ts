@@ -129,6 +129,8 @@ export abstract class ClientApplication {
     this.tokenClient = new TokenClient({
       http: this.http,
       clientId: this.clientId,
+      // client_info is an Entra extension; plain OpenID providers may reject unknown parameters.
+      clientInfo: this.authority.kind !== 'oidc',
       ...(internal.authenticator ? { authenticator: internal.authenticator } : {}),
     });
   }
@@ -362,7 +364,9 @@ export abstract class ClientApplication {
     breakOnClientMismatch: boolean,
   ): Promise<AcquireTokenResult | null> {
     let last: AcquireTokenResult | null = null;
-    const decorated = this.decorate(scopes);
+    // Generic OpenID providers grant offline_access only at authorization (OIDC Core 11) and
+    // reject it on refresh as a scope the RT lacks; Entra wants it to hand out a new RT.
+    const decorated = this.decorate(scopes).filter((s) => authority.kind !== 'oidc' || s !== 'offline_access');
     const claims = this.claims(options.claimsChallenge);
     for (const rt of rts) {
       const { exchange, headers } = this.beginRequest(

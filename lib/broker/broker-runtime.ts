@@ -20,6 +20,8 @@ import type {
 } from './types.js';
 import { toNativeWindow, withArgumentErrors } from './window-handle.js';
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const DEFAULT_SILENT_TIMEOUT_MS = 120_000;
 export const DEFAULT_INTERACTIVE_TIMEOUT_MS = 600_000;
 
@@ -80,8 +82,9 @@ export class BrokerRuntime {
 
   signInSilently(params: AuthParams, correlationId: string, options: CallOptions = {}): Promise<BrokerAuthResult> {
     checkAuthParams(params);
+    const correlation = this.correlation(correlationId);
     return this.authCall('signInSilently', DEFAULT_SILENT_TIMEOUT_MS, options, () =>
-      this.native.signInSilently(params, this.correlation(correlationId)),
+      this.native.signInSilently(params, correlation),
     );
   }
 
@@ -93,8 +96,9 @@ export class BrokerRuntime {
     options: CallOptions = {},
   ): Promise<BrokerAuthResult> {
     checkAuthParams(params);
+    const correlation = this.correlation(correlationId);
     return this.authCall('signInInteractively', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
-      this.native.signInInteractively(toNativeWindow(parentWindow), params, this.correlation(correlationId), accountHint),
+      this.native.signInInteractively(toNativeWindow(parentWindow), params, correlation, accountHint),
     );
   }
 
@@ -107,8 +111,9 @@ export class BrokerRuntime {
     options: CallOptions = {},
   ): Promise<BrokerAuthResult> {
     checkAuthParams(params);
+    const correlation = this.correlation(correlationId);
     return this.authCall('signIn', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
-      this.native.signIn(toNativeWindow(parentWindow), params, this.correlation(correlationId), accountHint),
+      this.native.signIn(toNativeWindow(parentWindow), params, correlation, accountHint),
     );
   }
 
@@ -192,10 +197,17 @@ export class BrokerRuntime {
     );
   }
 
-  /** An empty correlation id gets a fresh one, so broker logs can still be joined up. */
+  /**
+   * An empty correlation id gets a fresh one. Anything else must be a GUID:
+   * MSALRuntime silently replaces other text with the all-zero GUID, which
+   * would make broker logs impossible to join up.
+   */
   private correlation(correlationId: string): string {
-    if (typeof correlationId !== 'string') throw new InvalidArgumentError('correlationId must be a string');
-    return correlationId || randomUUID();
+    if (correlationId === '') return randomUUID();
+    if (typeof correlationId !== 'string' || !GUID.test(correlationId)) {
+      throw new InvalidArgumentError('correlationId must be a GUID or an empty string');
+    }
+    return correlationId;
   }
 
   private async withDeadline<T>(

@@ -63,7 +63,7 @@ export interface BrokerAuthResult {
   /** Epoch seconds, as the runtime reports it. */
   expiresOn: number;
   grantedScopes: string[];
-  /** Ready for the HTTP Authorization header ("Bearer …" or "PoP …"). */
+  /** For PoP results, the Authorization header value ("pop <token>"); the runtime gives none for bearer tokens. */
   authorizationHeader: string | undefined;
   isPopAuthorization: boolean;
   telemetry: Record<string, unknown> | undefined;

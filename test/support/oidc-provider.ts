@@ -77,6 +77,17 @@ export async function startOidcProvider(options: StartOidcProviderOptions = {}):
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     pkce: { required: () => true },
+    // Explicit lifetimes (seconds), which also keeps the provider from printing a notice per default.
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      DeviceCode: 600,
+      Grant: 3600,
+      IdToken: 3600,
+      Interaction: 600,
+      RefreshToken: 86_400,
+      Session: 3600,
+    },
     features: {
       devInteractions: { enabled: true },
       deviceFlow: { enabled: true },

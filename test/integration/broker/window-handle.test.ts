@@ -33,8 +33,8 @@ describe('window handle conversion', () => {
     expect(valueOf(123456)).toBe(123456n);
   });
 
-  it('maps CONSOLE_WINDOW_HANDLE to the OS default (none on Linux)', () => {
-    expect(valueOf(CONSOLE_WINDOW_HANDLE)).toBe(0n);
+  it('maps CONSOLE_WINDOW_HANDLE to the OS default: -1 ("no UX context") on Linux', () => {
+    expect(valueOf(CONSOLE_WINDOW_HANDLE)).toBe(0xffff_ffff_ffff_ffffn);
   });
 
   it.each<[string, unknown]>([

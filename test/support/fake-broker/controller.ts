@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import dbus from 'dbus-next';
 import { build } from 'esbuild';
 import type { Behaviour, BrokerMethod, FakeAccount, FromBroker, RecordedCall, ToBroker } from './protocol.js';
 
@@ -55,6 +56,67 @@ export class PrivateBus {
     const exited = new Promise<void>((r) => this.daemon.once('exit', () => r()));
     this.daemon.kill('SIGTERM');
     await withTimeout(exited, 5_000, 'dbus-daemon to exit');
+  }
+}
+
+/** Polls the bus until `name` has an owner. */
+export async function waitForBusName(address: string, name: string, timeoutMs = 10_000): Promise<void> {
+  const bus = dbus.sessionBus({ busAddress: address });
+  try {
+    const proxy = await bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus');
+    const daemon = proxy.getInterface('org.freedesktop.DBus');
+    const deadline = Date.now() + timeoutMs;
+    while (!((await daemon['NameHasOwner']!(name)) as boolean)) {
+      if (Date.now() > deadline) throw new Error(`${name} did not appear on the bus within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    bus.disconnect();
+  }
+}
+
+/**
+ * gnome-keyring's Secret Service on the private bus, with a throwaway,
+ * unlocked keyring: MSALRuntime keeps accounts there (libsecret), and
+ * interactive sign-in, account reads and sign-out fail without it.
+ */
+export class SecretService {
+  private constructor(
+    private readonly daemon: ChildProcess,
+    private readonly home: string,
+  ) {}
+
+  static async start(bus: PrivateBus, timeoutMs = 10_000): Promise<SecretService> {
+    const home = await mkdtemp(join(tmpdir(), 'fake-keyring-'));
+    const daemon = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {
+      env: {
+        ...process.env,
+        DBUS_SESSION_BUS_ADDRESS: bus.address,
+        HOME: home,
+        XDG_DATA_HOME: join(home, 'data'),
+        XDG_RUNTIME_DIR: home,
+      },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    // --unlock reads the new keyring's password from stdin.
+    daemon.stdin!.end('brokerbridge-test');
+    const service = new SecretService(daemon, home);
+    try {
+      await waitForBusName(bus.address, 'org.freedesktop.secrets', timeoutMs);
+    } catch (error) {
+      await service.stop();
+      throw error;
+    }
+    return service;
+  }
+
+  async stop(): Promise<void> {
+    if (this.daemon.exitCode === null && this.daemon.signalCode === null) {
+      const exited = new Promise<void>((r) => this.daemon.once('exit', () => r()));
+      this.daemon.kill('SIGTERM');
+      await withTimeout(exited, 5_000, 'gnome-keyring-daemon to exit');
+    }
+    await rm(this.home, { recursive: true, force: true });
   }
 }
 

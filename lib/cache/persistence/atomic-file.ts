@@ -1,0 +1,122 @@
+/**
+ * File primitives every persistence shares: private permissions, atomic
+ * replacement and a cheap change stamp. Tokens are secrets, so nothing here
+ * ever creates a file or directory others can read.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const isWindows = process.platform === 'win32';
+
+export function isErrno(e: unknown, ...codes: string[]): boolean {
+  return typeof e === 'object' && e !== null && codes.includes((e as NodeJS.ErrnoException).code ?? '');
+}
+
+/** Creates the parent directory as 0700 when missing (an existing one is left as its owner set it). */
+export async function ensureParentDir(path: string): Promise<void> {
+  await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+}
+
+export async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(path);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Identity + size + mtime. Every save renames a new file into place, so the
+ * inode changes even when a write lands within the mtime granularity.
+ */
+export async function fileStamp(path: string): Promise<string | undefined> {
+  try {
+    const s = await fs.stat(path, { bigint: true });
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`;
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return undefined;
+    throw e;
+  }
+}
+
+/** Windows refuses to replace a file another process has open for a moment; anywhere else one try is the answer. */
+async function renameWithRetry(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.rename(from, to);
+      return;
+    } catch (e) {
+      if (!isWindows || attempt >= 20 || !isErrno(e, 'EPERM', 'EACCES', 'EBUSY')) throw e;
+      await sleep(10 + attempt * 5);
+    }
+  }
+}
+
+/**
+ * Writes a temp file in the same directory (so rename stays on one file
+ * system), flushes it to disk, then renames it over the target: a crash leaves
+ * the old file or the new one, never a torn one.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await ensureParentDir(path);
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const handle = await fs.open(temp, 'wx', 0o600);
+  let renamed = false;
+  try {
+    try {
+      // The umask can only narrow the mode; this makes it exactly 0600 whatever the umask.
+      if (!isWindows) await handle.chmod(0o600);
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await renameWithRetry(temp, path);
+    renamed = true;
+  } finally {
+    if (!renamed) await fs.rm(temp, { force: true });
+  }
+  await syncDir(dirname(path));
+}
+
+/** Makes the rename itself durable; directories cannot be opened for this on Windows. */
+async function syncDir(dir: string): Promise<void> {
+  if (isWindows) return;
+  try {
+    const d = await fs.open(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    // Some file systems refuse fsync on directories; the data itself is already synced.
+  }
+}
+
+/** Moves a file to `<path>.<label>-<epoch ms>` without overwriting anything; undefined when there was no file. */
+export async function moveAside(path: string, label: string, now = Date.now()): Promise<string | undefined> {
+  for (let n = 0; n < 100; n++) {
+    const target = `${path}.${label}-${now}${n ? `-${n}` : ''}`;
+    try {
+      // link() fails on an existing target where rename() would silently replace it.
+      await fs.link(path, target);
+      await fs.unlink(path);
+      return target;
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return undefined;
+      if (isErrno(e, 'EEXIST')) continue;
+      if (isErrno(e, 'EPERM', 'ENOTSUP', 'EXDEV', 'ENOSYS')) {
+        // File systems without hard links: take the first free name and rename.
+        if (await fileStamp(target)) continue;
+        await renameWithRetry(path, target);
+        return target;
+      }
+      throw e;
+    }
+  }
+  throw new Error(`no free name to move ${path} aside`);
+}
