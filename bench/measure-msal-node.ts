@@ -40,8 +40,8 @@ export async function measureMsalNode(input: BenchInput): Promise<ContestantResu
   const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
 
   // Built from the cached Account entry, as msal-node itself would: its getAllAccounts()
-  // (behind getAccountByHomeId too) looks up an id token per account, which does not
-  // finish in reasonable time at 100k accounts and is not what this bench measures.
+  // (behind getAccountByHomeId too) scans every id token for every account, which is
+  // quadratic (over a minute at 4k accounts) and not what this bench measures.
   const t = input.target;
   const account: AccountInfo = {
     homeAccountId: t.homeAccountId,

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONTESTANTS, type BenchInput, type ContestantName, type ContestantResult } from './contestant.js';
-import { CLIENT_ID, ENVIRONMENT, SCOPES, TENANT_ID, locateTarget } from './fixture.js';
+import { CLIENT_ID, ENVIRONMENT, SCOPES, TENANT_ID, locateTarget, type TargetAccount } from './fixture.js';
 import { generateCache } from './gen-cache.js';
 import { runContestant } from './run-contestant.js';
 import { DEFAULT_PLAN } from './timing.js';
@@ -48,14 +48,7 @@ async function main(): Promise<number> {
   const benchStart = Date.now();
   try {
     for (const accounts of sizes) {
-      const genStart = Date.now();
-      const blob = generateCache({ accounts, clientId: CLIENT_ID, environment: ENVIRONMENT, realm: TENANT_ID, scopes: [...SCOPES] });
-      const cachePath = join(dir, `cache-${accounts}.json`);
-      writeFileSync(cachePath, blob);
-      // An account from the middle: neither the first nor the last entry written.
-      const target = locateTarget(blob, Math.floor(accounts / 2));
-      log(`N=${accounts}: cache of ${(blob.length / 1e6).toFixed(1)} MB generated in ${Date.now() - genStart} ms`);
-
+      const { cachePath, target } = writeCache(dir, accounts);
       const input: BenchInput = { cachePath, accounts, target, plan };
       const row: Row = { accounts, results: {}, errors: {} };
       for (const name of CONTESTANTS) {
@@ -80,6 +73,18 @@ async function main(): Promise<number> {
   const broken = printCorrectness(rows);
   log(`\nwhole bench: ${((Date.now() - benchStart) / 1000).toFixed(1)} s; target ${verdict}`);
   return broken ? 1 : 0;
+}
+
+/** Generates the N-account cache file all contestants load; the blob itself is not kept in this process. */
+function writeCache(dir: string, accounts: number): { cachePath: string; target: TargetAccount } {
+  const started = Date.now();
+  const blob = generateCache({ accounts, clientId: CLIENT_ID, environment: ENVIRONMENT, realm: TENANT_ID, scopes: [...SCOPES] });
+  const cachePath = join(dir, `cache-${accounts}.json`);
+  writeFileSync(cachePath, blob);
+  // An account from the middle: neither the first nor the last entry written.
+  const target = locateTarget(blob, Math.floor(accounts / 2));
+  log(`N=${accounts}: cache of ${(blob.length / 1e6).toFixed(1)} MB generated in ${Date.now() - started} ms`);
+  return { cachePath, target };
 }
 
 function printTable(rows: Row[]): void {
@@ -150,6 +155,10 @@ function printCorrectness(rows: Row[]): boolean {
         log(`  N=${row.accounts} ${name}: ${r.failures} wrong results, ${r.networkCalls} network attempts, ${r.calls} calls`);
       }
     }
+  }
+  for (const row of rows) {
+    const calls = CONTESTANTS.map((n) => `${n} ${row.results[n]?.calls ?? 0}`).join(', ');
+    log(`  N=${row.accounts}: timed calls: ${calls}${rows.length ? '' : ''}`);
   }
   if (!broken) {
     const versions = CONTESTANTS.map((n) => `${n} ${rows.map((r) => r.results[n]?.version).find(Boolean) ?? '?'}`).join(', ');

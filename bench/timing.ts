@@ -21,7 +21,7 @@ export const DEFAULT_PLAN: TimingPlan = {
   warmupBudgetMs: 1_000,
   maxCalls: 200_000,
   budgetMs: 2_500,
-  minCalls: 20,
+  minCalls: 10,
 };
 
 export interface LatencySummary {

@@ -1,4 +1,12 @@
 import { InvalidArgumentError } from '../errors.js';
+import { BrokerSession } from '../broker/broker-session.js';
+import { brokerDecision, brokerRedirectUri, isBrokerFallbackError, type HostPlatform } from '../broker/routing.js';
+import { CONSOLE_WINDOW_HANDLE, type AuthParams } from '../broker/types.js';
+import { isWsl } from '../interactive/browser.js';
+import { PopAuthScheme } from '../pop/pop-auth-scheme.js';
+import type { ResolvedAuthority } from '../authority/types.js';
+import type { Account } from './account.js';
+import { finishBrokerCall, interactiveViaBroker, settle, type BrokerCallContext } from './broker-flows.js';
 import { newCorrelationId } from '../http/correlation.js';
 import { ApiId } from '../http/telemetry.js';
 import type { BrowserLauncher } from '../interactive/browser.js';
@@ -9,7 +17,7 @@ import { nonceHash } from '../oauth2/auth-code-flow.js';
 import { scopesToString } from '../oauth2/scopes.js';
 import type { AcquireTokenResult, ErrorResult } from '../oauth2/types.js';
 import { isErrorResult } from '../oauth2/types.js';
-import { assertScopes, ClientApplication } from './client-application.js';
+import { assertScopes, ClientApplication, type SilentOptions } from './client-application.js';
 import type { PublicClientApplicationOptions } from './options.js';
 import { errorResult } from './token-result.js';
 import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
@@ -26,7 +34,7 @@ export interface InteractiveOptions {
   extraScopesToConsent?: string[];
   maxAge?: number;
   /** Broker only: HWND/NSView/XID as Electron's getNativeWindowHandle() Buffer, a bigint or a number. */
-  parentWindowHandle?: Buffer | bigint | number;
+  parentWindowHandle?: Buffer | bigint | number | typeof CONSOLE_WINDOW_HANDLE;
   onBeforeLaunchingUi?: () => void;
   signal?: AbortSignal;
   /** Opens the authorization URL; the system browser by default. */
@@ -51,14 +59,104 @@ const DEVICE_FLOW_CORRELATION_ID = '_correlation_id';
 
 /** Desktop, mobile, CLI and Electron apps (MSAL Python's PublicClientApplication). */
 export class PublicClientApplication extends ClientApplication {
-  protected readonly publicOptions: PublicClientApplicationOptions;
+  /** Parent "window" for console apps that enable the broker. */
+  static readonly CONSOLE_WINDOW_HANDLE = CONSOLE_WINDOW_HANDLE;
+  private readonly host: HostPlatform;
+  private readonly broker: { use: boolean; reason: string };
+  private readonly brokerSession: BrokerSession;
 
-  constructor(options: PublicClientApplicationOptions) {
+  constructor(options: PublicClientApplicationOptions, host?: HostPlatform) {
     if (options && (options as { clientCredential?: unknown }).clientCredential !== undefined) {
       throw new InvalidArgumentError('A public client has no client credential; use ConfidentialClientApplication');
     }
     super(options, { confidential: false });
-    this.publicOptions = options;
+    this.host = host ?? { platform: process.platform, wsl: process.platform === 'linux' && isWsl() };
+    this.broker = brokerDecision(options, this.authority.kind, this.host);
+    this.brokerSession = new BrokerSession({
+      ...(options.brokerRuntimePath !== undefined ? { runtimePath: options.brokerRuntimePath } : {}),
+      logger: this.logger,
+    });
+  }
+
+  /** Whether acquire* calls will reach the OS broker, and if not, why. */
+  async isBrokerAvailable(): Promise<{ available: boolean; reason?: string }> {
+    if (!this.broker.use) return { available: false, reason: this.broker.reason };
+    const availability = await this.brokerSession.get();
+    return availability.available ? { available: true } : { available: false, reason: availability.reason };
+  }
+
+  private brokerContext(
+    runtime: BrokerCallContext['runtime'],
+    authority: ResolvedAuthority,
+    scopes: string[],
+    correlationId: string,
+    extra: { claims?: string; pop?: AuthParams['pop']; accessTokenToRenew?: string; signal?: AbortSignal },
+  ): BrokerCallContext {
+    return {
+      runtime,
+      authority,
+      clientId: this.clientId,
+      cache: this.tokenCache,
+      logger: this.logger,
+      correlationId,
+      ...(extra.signal ? { signal: extra.signal } : {}),
+      params: {
+        clientId: this.clientId,
+        authority: authority.canonical.replace(/\/$/, ''),
+        scopes,
+        redirectUri: brokerRedirectUri(this.clientId, this.host),
+        ...(extra.claims ? { claims: extra.claims } : {}),
+        ...(extra.pop ? { pop: extra.pop } : {}),
+        ...(extra.accessTokenToRenew ? { accessTokenToRenew: extra.accessTokenToRenew } : {}),
+      },
+    };
+  }
+
+  /** Accounts the broker established are refreshed by the broker, as in the reference. */
+  protected override async silentViaBroker(
+    scopes: string[],
+    account: Account,
+    options: Omit<SilentOptions, 'authScheme'> & { keyId?: string },
+    correlationId: string,
+  ): Promise<AcquireTokenResult | undefined> {
+    if (!this.broker.use || account.account_source !== 'broker' || options.keyId !== undefined) return undefined;
+    const availability = await this.brokerSession.get();
+    if (!availability.available) return undefined;
+    const authority = await this.resolveAuthority();
+    // forceRefresh: the broker renews exactly the token we hold (SetAccessTokenToRenew).
+    const held = options.forceRefresh
+      ? this.tokenCache.findAccessToken({
+          homeAccountId: account.home_account_id,
+          environments: authority.aliases,
+          clientId: this.clientId,
+          realm: authority.tenant,
+          scopes,
+        })
+      : undefined;
+    const claims = this.claims(options.claimsChallenge);
+    const ctx = this.brokerContext(availability.runtime, authority, scopes, correlationId, {
+      ...(claims ? { claims } : {}),
+      ...(held ? { accessTokenToRenew: held.secret } : {}),
+    });
+    const outcome = await settle(availability.runtime.acquireTokenSilently(ctx.params, correlationId, account.local_account_id));
+    if (isBrokerFallbackError(outcome)) {
+      this.logger.log('warning', `Broker asked for fallback (${outcome.status.name}); using cached refresh tokens`);
+      return undefined;
+    }
+    return finishBrokerCall(ctx, outcome);
+  }
+
+  /** Also signs the account out of the broker when the broker established it. */
+  override async removeAccount(account: Account): Promise<void> {
+    await super.removeAccount(account);
+    if (!this.broker.use || account.account_source !== 'broker') return;
+    const availability = await this.brokerSession.get();
+    if (!availability.available) return;
+    try {
+      await availability.runtime.signOutSilently(this.clientId, newCorrelationId(), account.local_account_id);
+    } catch (e) {
+      this.logger.log('warning', `Broker sign-out failed: ${(e as Error).message}`);
+    }
   }
 
   /**
@@ -71,6 +169,10 @@ export class PublicClientApplication extends ClientApplication {
     const correlationId = options.correlationId ?? newCorrelationId();
     const authority = await this.resolveAuthority();
     const claims = this.claims(options.claimsChallenge);
+    if (this.broker.use && !(options.authScheme !== undefined && !(options.authScheme instanceof PopAuthScheme))) {
+      const viaBroker = await this.interactiveWithBroker(scopes, options, authority, correlationId, claims);
+      if (viaBroker) return viaBroker;
+    }
     const { authResponse, flow } = await runBrowserFlow({
       authorizationEndpoint: authority.metadata.authorization_endpoint,
       clientId: this.clientId,
@@ -109,6 +211,47 @@ export class PublicClientApplication extends ClientApplication {
       correlationId,
     });
     return prepared ? prepared.finalize(result) : result;
+  }
+
+  /** The broker path of acquireTokenInteractive; undefined means: fall back to the browser. */
+  private async interactiveWithBroker(
+    scopes: string[],
+    options: InteractiveOptions,
+    authority: ResolvedAuthority,
+    correlationId: string,
+    claims: string | undefined,
+  ): Promise<AcquireTokenResult | undefined> {
+    if (options.parentWindowHandle === undefined) {
+      throw new InvalidArgumentError(
+        'parentWindowHandle is required when the broker is enabled: pass your window handle ' +
+          "(Electron: win.getNativeWindowHandle()), or PublicClientApplication.CONSOLE_WINDOW_HANDLE for a console app",
+      );
+    }
+    const availability = await this.brokerSession.get();
+    if (!availability.available) {
+      this.logger.log('warning', `Falling back to the browser: ${availability.reason}`);
+      return undefined;
+    }
+    const pop = options.authScheme instanceof PopAuthScheme ? options.authScheme.brokerPopParams : undefined;
+    const ctx = this.brokerContext(availability.runtime, authority, scopes, correlationId, {
+      ...(claims ? { claims } : {}),
+      ...(pop ? { pop } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const hinted = options.loginHint ? await this.getAccounts(options.loginHint) : [];
+    try {
+      return await interactiveViaBroker(ctx, {
+        parentWindow: options.parentWindowHandle,
+        ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
+        ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : {}),
+        ...(hinted.length === 1 && hinted[0]!.account_source === 'broker' ? { hintedAccountId: hinted[0]!.local_account_id } : {}),
+        ...(options.onBeforeLaunchingUi ? { onBeforeLaunchingUi: options.onBeforeLaunchingUi } : {}),
+      });
+    } catch (e) {
+      if (!isBrokerFallbackError(e)) throw e;
+      this.logger.log('warning', `Falling back to the browser: the broker answered ${e.status.name}`);
+      return undefined;
+    }
   }
 
   /** Starts a device code flow; show `flow.message` to the user, then call acquireTokenByDeviceFlow(flow). */

@@ -22,10 +22,17 @@ export interface FinishContext {
   /** max_age sent on the authorization request; auth_time is then required and checked. */
   maxAge?: number;
   accountSource?: string;
+  localAccountId?: string;
   keyId?: string;
   extCacheKey?: string;
   /** Token type asked for (pop, ssh-cert); bound tokens are cached with key_id. */
   homeAccountId?: string | null;
+  /** Claims already validated elsewhere (the broker's). */
+  idTokenClaims?: IdTokenClaims;
+  /** Where the reply came from; the broker's replies are shaped like the server's. */
+  tokenSource?: 'identity_provider' | 'broker';
+  /** Cache the account and refresh token but not this access token. */
+  skipAccessTokenCache?: boolean;
   /** Skip writing to the cache (e.g. a refresh token given by the caller for migration is still cached). */
   skipCache?: boolean;
   now?: number;
@@ -51,7 +58,9 @@ export function finishTokenResponse(
   if (isErrorResult(response)) return errorResult(response, ctx.correlationId);
   const now = ctx.now ?? Math.floor(Date.now() / 1000);
   let claims: IdTokenClaims | undefined;
-  if (typeof response.id_token === 'string' && response.id_token !== '') {
+  if (ctx.idTokenClaims) {
+    claims = ctx.idTokenClaims; // the broker validated and decoded it already
+  } else if (typeof response.id_token === 'string' && response.id_token !== '') {
     claims = decodeIdToken(response.id_token, {
       clientId: ctx.clientId,
       issuer: ctx.authority.metadata.issuer,
@@ -66,11 +75,12 @@ export function finishTokenResponse(
       environment: ctx.authority.environment,
       realm: ctx.authority.tenant,
       scopes: typeof response.scope === 'string' && response.scope.trim() !== '' ? response.scope.split(' ') : ctx.scopes,
-      response,
+      response: ctx.skipAccessTokenCache ? { ...response, access_token: undefined } : response,
       ...(claims ? { idTokenClaims: claims } : {}),
       ...(ctx.homeAccountId !== undefined ? { homeAccountId: ctx.homeAccountId } : {}),
       authorityType: authorityTypeOf(ctx.authority),
       ...(ctx.accountSource !== undefined ? { accountSource: ctx.accountSource } : {}),
+      ...(ctx.localAccountId !== undefined ? { localAccountId: ctx.localAccountId } : {}),
       ...(ctx.keyId !== undefined ? { keyId: ctx.keyId } : {}),
       ...(ctx.extCacheKey !== undefined ? { extCacheKey: ctx.extCacheKey } : {}),
       now,
@@ -82,7 +92,7 @@ export function finishTokenResponse(
     access_token: String(response.access_token),
     token_type: typeof response.token_type === 'string' ? response.token_type : 'Bearer',
     expires_in: Number(response.expires_in ?? 3600),
-    token_source: 'identity_provider',
+    token_source: ctx.tokenSource ?? 'identity_provider',
     correlation_id: ctx.correlationId,
   };
   if (typeof refresh_in === 'number') result.refresh_on = now + refresh_in;

@@ -29,6 +29,8 @@ export interface CacheAddEvent {
   homeAccountId?: string | null;
   authorityType?: AuthorityType;
   accountSource?: string;
+  /** The broker's own id for the account, which later broker calls need (local_account_id). */
+  localAccountId?: string;
   keyId?: string;
   extCacheKey?: string;
   /** Epoch seconds; defaults to the clock. */
@@ -164,7 +166,7 @@ export function entriesFromResponse(event: CacheAddEvent, appOnlyHomeAccountId: 
       home_account_id: homeAccountId,
       environment,
       realm,
-      local_account_id: str(c['oid']) ?? str(c['sub']) ?? '',
+      local_account_id: event.localAccountId ?? str(c['oid']) ?? str(c['sub']) ?? '',
       // The schema does not allow null here.
       username: str(c['preferred_username']) ?? str(c['upn']) ?? str(c['email']) ?? '',
       authority_type: event.authorityType ?? (realm.toLowerCase() === 'adfs' ? 'ADFS' : 'MSSTS'),

@@ -143,9 +143,11 @@ function isCommand(name: string | undefined): name is CommandName {
   return name !== undefined && Object.hasOwn(commandOptions, name);
 }
 
-function parse(command: CommandName, rest: string[]) {
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function parse(command: CommandName, rest: string[]): Values {
   try {
-    return parseArgs({ args: rest, options: commandOptions[command], strict: true, allowPositionals: false });
+    return parseArgs({ args: rest, options: commandOptions[command], strict: true, allowPositionals: false }).values as Values;
   } catch (e) {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown options and missing values.
     throw new UsageError((e as Error).message);
@@ -162,15 +164,19 @@ function absoluteUrl(value: string | undefined, flag: string): string | undefine
   return value;
 }
 
-function appArgs(values: Record<string, string | boolean | string[] | undefined>): AppArgs {
-  const str = (k: string) => values[k] as string | undefined;
-  const authority = absoluteUrl(str('authority'), '--authority');
-  const oidcAuthority = absoluteUrl(str('oidc-authority'), '--oidc-authority');
+function str(values: Values, key: string): string | undefined {
+  const v = values[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function appArgs(values: Values): AppArgs {
+  const authority = absoluteUrl(str(values, 'authority'), '--authority');
+  const oidcAuthority = absoluteUrl(str(values, 'oidc-authority'), '--oidc-authority');
   if (authority !== undefined && oidcAuthority !== undefined) throw new UsageError('--authority and --oidc-authority are mutually exclusive');
-  const endpoint = absoluteUrl(str('instance-discovery-endpoint'), '--instance-discovery-endpoint');
-  const cacheFile = str('cache');
+  const endpoint = absoluteUrl(str(values, 'instance-discovery-endpoint'), '--instance-discovery-endpoint');
+  const cacheFile = str(values, 'cache');
   return {
-    clientId: required(str('client-id'), '--client-id'),
+    clientId: required(str(values, 'client-id'), '--client-id'),
     ...(authority !== undefined && { authority }),
     ...(oidcAuthority !== undefined && { oidcAuthority }),
     ...(endpoint !== undefined && { instanceDiscoveryEndpoint: endpoint }),
@@ -181,19 +187,21 @@ function appArgs(values: Record<string, string | boolean | string[] | undefined>
   };
 }
 
-function tokenArgs(values: ReturnType<typeof parse>['values'] & Record<string, unknown>): TokenArgs {
-  const scopes = ((values.scope as string[] | undefined) ?? []).flatMap((s) => s.split(/\s+/)).filter((s) => s !== '');
+function tokenArgs(values: Values): TokenArgs {
+  const app = appArgs(values);
+  const scope = values.scope;
+  const scopes = (Array.isArray(scope) ? scope : []).flatMap((s) => s.split(/\s+/)).filter((s) => s !== '');
   if (scopes.length === 0) throw new UsageError('at least one --scope is required');
-  const popUrl = absoluteUrl(values['pop-url'] as string | undefined, '--pop-url');
-  const popMethod = values['pop-method'] as string | undefined;
+  const popUrl = absoluteUrl(str(values, 'pop-url'), '--pop-url');
+  const popMethod = str(values, 'pop-method');
   if (popMethod !== undefined && popUrl === undefined) throw new UsageError('--pop-method needs --pop-url');
-  const timeoutText = values.timeout as string | undefined;
+  const timeoutText = str(values, 'timeout');
   const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds');
-  const username = values.username as string | undefined;
+  const username = str(values, 'username');
   return {
     command: 'token',
-    ...appArgs(values),
+    ...app,
     scopes,
     broker: values.broker === true,
     deviceCode: values['device-code'] === true,
@@ -210,7 +218,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (first === '--help' || first === '-h' || first === 'help') return { command: 'help', ...(rest[0] !== undefined && { topic: rest[0] }) };
   if (first === '--version' || first === '-V') return { command: 'version' };
   if (!isCommand(first)) throw new UsageError(`unknown command ${JSON.stringify(first)}`);
-  const { values } = parse(first, rest);
+  const values = parse(first, rest);
   if (values.help === true) return { command: 'help', topic: first };
   switch (first) {
     case 'token':
@@ -219,12 +227,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     case 'logout': {
       const base = appArgs(values);
       const cacheFile = required(base.cacheFile, '--cache');
-      const username = values.username as string | undefined;
+      const username = str(values, 'username');
       const common = { ...base, cacheFile, ...(username !== undefined && { username: required(username, '--username') }) };
-      return first === 'accounts' ? { command: 'accounts', ...common, json: (values as { json?: boolean }).json === true } : { command: 'logout', ...common };
+      return first === 'accounts' ? { command: 'accounts', ...common, json: values.json === true } : { command: 'logout', ...common };
     }
     case 'demo':
-      return { command: 'demo', systemBrowser: (values as { browser?: boolean }).browser === true };
+      return { command: 'demo', systemBrowser: values.browser === true };
   }
 }
 

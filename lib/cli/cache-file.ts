@@ -54,7 +54,8 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     await chmod(tmp, FILE_MODE);
     await rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    // The temporary file may never have existed (its folder could not be made); the original error matters.
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw new PersistenceError(`Cannot write the token cache ${path}`, { cause: e });
   }
 }

@@ -37,9 +37,14 @@ export function findDemoModule(root: string | undefined, runningFromSource: bool
   return names.map((n) => join(root, 'examples', n)).find((p) => existsSync(p));
 }
 
-export async function runDemoCommand(args: DemoArgs, io: CliIo, modulePath: string | undefined = findDemoModule(findPackageRoot())): Promise<number> {
+export async function runDemoCommand(
+  args: DemoArgs,
+  io: CliIo,
+  locate: () => string | undefined = () => findDemoModule(findPackageRoot()),
+): Promise<number> {
+  const modulePath = locate();
   if (modulePath === undefined) {
-    io.stderr.write('The demo is not part of this installation: it needs a source checkout of brokerbridge (examples/demo).\n');
+    io.stderr.write('The demo ships with the source checkout only (examples/demo.ts); run it there with: npx tsx examples/demo.ts\n');
     return 2;
   }
   const demo = (await import(pathToFileURL(modulePath).href)) as Partial<DemoModule>;

@@ -6,7 +6,8 @@
 import type { Account } from '../app/account.js';
 import type { PublicClientApplication } from '../app/public-client-application.js';
 import { defaultBrowserLauncher } from '../interactive/browser.js';
-import { isErrorResult, type AcquireTokenResult } from '../oauth2/types.js';
+import type { DeviceFlow } from '../oauth2/device-flow.js';
+import { isErrorResult, type AcquireTokenResult, type ErrorResult } from '../oauth2/types.js';
 import { PopAuthScheme } from '../pop/pop-auth-scheme.js';
 import { createCliApp } from './app.js';
 import { UsageError, type TokenArgs } from './args.js';
@@ -67,9 +68,9 @@ async function viaDeviceCode(
   signal: AbortSignal,
   authScheme: PopAuthScheme | undefined,
 ): Promise<AcquireTokenResult> {
-  const flow = await app.initiateDeviceFlow(args.scopes);
-  if ('error' in flow && typeof flow.error === 'string') return { ...flow, error: flow.error };
-  if (!('device_code' in flow)) throw new Error('unreachable: initiateDeviceFlow returned neither a flow nor an error');
+  const started = await app.initiateDeviceFlow(args.scopes);
+  if (isDeviceFlowError(started)) return started;
+  const flow = started;
   io.stderr.write(`${flow.message ?? `To sign in, open ${String(flow.verification_uri)} and enter the code ${flow.user_code}`}\n`);
   // A log gets a new line only when the minute changes; a terminal shows a live countdown.
   const waiting = (secondsLeft: number): string =>
@@ -86,6 +87,10 @@ async function viaDeviceCode(
   } finally {
     progress.stop();
   }
+}
+
+function isDeviceFlowError(value: DeviceFlow | ErrorResult): value is ErrorResult {
+  return typeof (value as { error?: unknown }).error === 'string';
 }
 
 async function interactively(

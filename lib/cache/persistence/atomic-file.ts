@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from './process-liveness.js';
 
 const isWindows = process.platform === 'win32';
 
@@ -119,4 +120,55 @@ export async function moveAside(path: string, label: string, now = Date.now()): 
     }
   }
   throw new Error(`no free name to move ${path} aside`);
+}
+
+/**
+ * Removes temp files that writers of `path` left when they died mid-write
+ * (they hold tokens). A temp file of a live process is never touched.
+ */
+export async function sweepOrphanTempFiles(path: string): Promise<number> {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.tmp-`;
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return 0;
+    throw e;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
+    await fs.rm(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+/** One cache file: atomic private writes, a change stamp, and set-aside of a damaged original. */
+export class AtomicFile {
+  private swept = false;
+  constructor(readonly path: string) {}
+
+  read(): Promise<Buffer | undefined> {
+    return readIfExists(this.path);
+  }
+
+  async write(data: string | Uint8Array): Promise<void> {
+    if (!this.swept) {
+      this.swept = true;
+      await sweepOrphanTempFiles(this.path);
+    }
+    await writeFileAtomic(this.path, data);
+  }
+
+  stamp(): Promise<string | undefined> {
+    return fileStamp(this.path);
+  }
+
+  moveAside(): Promise<string | undefined> {
+    return moveAside(this.path, 'corrupt');
+  }
 }

@@ -4,7 +4,7 @@
  * it exists only behind an explicit opt-in.
  */
 import { PersistenceError } from '../../errors.js';
-import { fileStamp, moveAside, readIfExists, writeFileAtomic } from './atomic-file.js';
+import { AtomicFile } from './atomic-file.js';
 import type { Persistence } from './persistence.js';
 
 export interface FilePersistenceOptions {
@@ -28,6 +28,7 @@ export function requireCachePath(path: unknown): string {
 export class FilePersistence implements Persistence {
   readonly path: string;
   readonly lockPath: string;
+  private readonly file: AtomicFile;
 
   constructor(path: string, options: FilePersistenceOptions) {
     this.path = requireCachePath(path);
@@ -38,22 +39,23 @@ export class FilePersistence implements Persistence {
       );
     }
     this.lockPath = options.lockPath ?? lockPathFor(path);
+    this.file = new AtomicFile(path);
   }
 
   async load(): Promise<string | undefined> {
-    return (await readIfExists(this.path))?.toString('utf8');
+    return (await this.file.read())?.toString('utf8');
   }
 
   save(text: string): Promise<void> {
-    return writeFileAtomic(this.path, text);
+    return this.file.write(text);
   }
 
   stamp(): Promise<string | undefined> {
-    return fileStamp(this.path);
+    return this.file.stamp();
   }
 
   quarantine(): Promise<string | undefined> {
-    return moveAside(this.path, 'corrupt');
+    return this.file.moveAside();
   }
 
   describe(): string {

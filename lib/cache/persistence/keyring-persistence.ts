@@ -9,7 +9,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { CacheCorruptError, PersistenceError } from '../../errors.js';
-import { fileStamp, moveAside, readIfExists, writeFileAtomic } from './atomic-file.js';
+import { AtomicFile } from './atomic-file.js';
 import { lockPathFor, requireCachePath } from './file-persistence.js';
 import type { KeyStore } from './key-store.js';
 import type { Persistence } from './persistence.js';
@@ -51,6 +51,7 @@ export class EncryptedFilePersistence implements Persistence {
   readonly path: string;
   readonly lockPath: string;
   private key: Buffer | undefined;
+  private readonly file: AtomicFile;
 
   constructor(
     path: string,
@@ -59,10 +60,11 @@ export class EncryptedFilePersistence implements Persistence {
   ) {
     this.path = requireCachePath(path);
     this.lockPath = options.lockPath ?? lockPathFor(path);
+    this.file = new AtomicFile(path);
   }
 
   async load(): Promise<string | undefined> {
-    const blob = await readIfExists(this.path);
+    const blob = await this.file.read();
     if (!blob) return undefined;
     if (this.key) {
       const text = decryptBlob(this.key, blob);
@@ -81,15 +83,15 @@ export class EncryptedFilePersistence implements Persistence {
   }
 
   async save(text: string): Promise<void> {
-    await writeFileAtomic(this.path, encryptBlob(await this.keyForWriting(), text));
+    await this.file.write(encryptBlob(await this.keyForWriting(), text));
   }
 
   stamp(): Promise<string | undefined> {
-    return fileStamp(this.path);
+    return this.file.stamp();
   }
 
   quarantine(): Promise<string | undefined> {
-    return moveAside(this.path, 'corrupt');
+    return this.file.moveAside();
   }
 
   describe(): string {

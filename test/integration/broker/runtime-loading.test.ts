@@ -3,10 +3,13 @@
  * session bus where no broker owns the name. Runs in its own vitest fork:
  * the runtime reads DBUS_SESSION_BUS_ADDRESS when it starts.
  */
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerUnavailableError } from '../../../lib/errors.js';
 import { BrokerCallError } from '../../../lib/broker/broker-error.js';
-import { loadBrokerRuntime, loadNativeAddon } from '../../../lib/broker/native-addon.js';
+import { findPackageRoot, loadBrokerRuntime, loadNativeAddon } from '../../../lib/broker/native-addon.js';
+import { resolveRuntimePath } from '../../../lib/broker/runtime-path.js';
 import { PrivateBus } from '../../support/fake-broker/controller.js';
 
 let bus: PrivateBus;
@@ -76,5 +79,34 @@ describe('startup without a broker on the bus', () => {
         '',
       ),
     ).rejects.toBeInstanceOf(BrokerUnavailableError);
+  });
+});
+
+describe('worker threads', () => {
+  it('gives each worker its own addon state and tears it down when the worker exits', async () => {
+    const root = findPackageRoot()!;
+    const runtimePath = resolveRuntimePath({ env: {} }, root).path!;
+    // Plain JS so the worker needs no TypeScript loader: it drives the raw addon.
+    const worker = new Worker(
+      `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const addon = require('node-gyp-build')(workerData.root);
+      const loaded = addon.loadRuntime(workerData.runtimePath);
+      addon.setLogCallback(() => {}, false);
+      addon.startup().then((outcome) => {
+        parentPort.postMessage({ loaded, outcome, window: addon.windowHandleValue(7n).toString() });
+      });
+      `,
+      { eval: true, workerData: { root, runtimePath } },
+    );
+    const [message] = (await once(worker, 'message')) as [
+      { loaded: { ok: boolean }; outcome: { ok: boolean; error?: { status: number; context: string } }; window: string },
+    ];
+    expect(message.loaded.ok).toBe(true);
+    expect(message.outcome.ok).toBe(false);
+    expect(message.outcome.error?.status).toBe(6);
+    expect(message.window).toBe('7');
+    const [code] = (await once(worker, 'exit')) as [number];
+    expect(code).toBe(0);
   });
 });

@@ -1,0 +1,12 @@
+import { isErrno } from './atomic-file.js';
+
+/** Whether a process with this pid exists (on this machine). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return !isErrno(e, 'ESRCH');
+  }
+}

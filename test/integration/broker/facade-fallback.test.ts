@@ -1,0 +1,60 @@
+/**
+ * Broker enabled but unusable: no broker on the session bus, or no runtime
+ * library. The facade must fall back to the browser flow and say why.
+ * Own vitest fork: the runtime reads DBUS_SESSION_BUS_ADDRESS once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PublicClientApplication } from '../../../lib/app/public-client-application.js';
+import { PrivateBus } from '../../support/fake-broker/controller.js';
+
+const LINUX = { platform: 'linux' as const, wsl: false };
+const OFFLINE = {
+  clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
+  authority: 'https://login.microsoftonline.com/organizations',
+  authorityMetadata: {
+    issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+    authorization_endpoint: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize',
+    token_endpoint: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token',
+  },
+  instanceDiscovery: false,
+  enableBrokerOnLinux: true,
+};
+let bus: PrivateBus;
+
+beforeAll(async () => {
+  bus = await PrivateBus.start(); // a session bus with no broker on it
+  process.env['DBUS_SESSION_BUS_ADDRESS'] = bus.address;
+});
+afterAll(async () => bus?.stop());
+
+async function browserUrlOf(app: PublicClientApplication): Promise<string | undefined> {
+  let opened: string | undefined;
+  await app
+    .acquireTokenInteractive(['User.Read'], {
+      parentWindowHandle: PublicClientApplication.CONSOLE_WINDOW_HANDLE,
+      browserLauncher: async (url) => {
+        opened = url;
+        throw new Error('stop here');
+      },
+    })
+    .catch(() => undefined);
+  return opened;
+}
+
+describe('broker fallback', () => {
+  it('no broker on the bus: isBrokerAvailable says why, and sign-in uses the browser', async () => {
+    const logs: string[] = [];
+    const app = new PublicClientApplication({ ...OFFLINE, logger: { level: 'warning', callback: (_l, m) => logs.push(m) } }, LINUX);
+    const availability = await app.isBrokerAvailable();
+    expect(availability.available).toBe(false);
+    expect(availability.reason).toMatch(/startup_failed/);
+    expect(await browserUrlOf(app)).toMatch(/\/organizations\/oauth2\/v2\.0\/authorize\?/);
+    expect(logs.some((m) => m.startsWith('Falling back to the browser'))).toBe(true);
+  });
+
+  it('runtime library missing: a typed reason, and the browser flow', async () => {
+    const app = new PublicClientApplication({ ...OFFLINE, brokerRuntimePath: '/nonexistent/libmsalruntime.so' }, LINUX);
+    expect(await app.isBrokerAvailable()).toMatchObject({ available: false, reason: /library_not_found|library_load_failed/ });
+    expect(await browserUrlOf(app)).toMatch(/authorize\?/);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * PublicClientApplication routing through the OS broker: the real
+ * libmsalruntime.so, our addon, the fake Linux broker on a private bus.
+ * Own vitest fork: the runtime reads DBUS_SESSION_BUS_ADDRESS once.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PublicClientApplication } from '../../../lib/app/public-client-application.js';
+import { InvalidArgumentError } from '../../../lib/errors.js';
+import { PopAuthScheme } from '../../../lib/pop/pop-auth-scheme.js';
+import type { ErrorResult, TokenResult } from '../../../lib/oauth2/types.js';
+import { FakeBroker, PrivateBus, SecretService } from '../../support/fake-broker/controller.js';
+import { TEST_OID, TEST_TENANT } from '../../support/fake-broker/protocol.js';
+
+const CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+const SCOPES = ['User.Read'];
+const LINUX = { platform: 'linux' as const, wsl: false };
+/** Everything discovery would fetch, given up front: these tests make no HTTP request. */
+const OFFLINE_ENTRA = {
+  authority: 'https://login.microsoftonline.com/common',
+  authorityMetadata: {
+    issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+    authorization_endpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+    token_endpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+    device_authorization_endpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/devicecode',
+  },
+  instanceDiscoveryMetadata: {
+    tenant_discovery_endpoint: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    metadata: [
+      {
+        preferred_network: 'login.microsoftonline.com',
+        preferred_cache: 'login.windows.net',
+        aliases: ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
+      },
+    ],
+  },
+};
+
+let bus: PrivateBus;
+let keyring: SecretService;
+let broker: FakeBroker;
+
+beforeAll(async () => {
+  bus = await PrivateBus.start();
+  process.env['DBUS_SESSION_BUS_ADDRESS'] = bus.address;
+  keyring = await SecretService.start(bus);
+  broker = await FakeBroker.start(bus);
+});
+afterAll(async () => {
+  await broker?.stop();
+  await keyring?.stop();
+  await bus?.stop();
+});
+beforeEach(async () => {
+  broker.clearCalls();
+  await broker.behave('acquireTokenSilently', { kind: 'token' });
+  await broker.behave('acquireTokenInteractively', { kind: 'token' });
+});
+
+const newApp = (extra: Record<string, unknown> = {}) =>
+  new PublicClientApplication({ clientId: CLIENT_ID, ...OFFLINE_ENTRA, enableBrokerOnLinux: true, ...extra }, LINUX);
+const console_ = PublicClientApplication.CONSOLE_WINDOW_HANDLE;
+const noBrowser = async () => {
+  throw new Error('the browser must not be used');
+};
+
+describe('broker routing in the facade', () => {
+  it('reports availability, and why not when disabled or not applicable', async () => {
+    expect(await newApp().isBrokerAvailable()).toEqual({ available: true });
+    expect(await newApp({ enableBrokerOnLinux: false }).isBrokerAvailable()).toMatchObject({ available: false, reason: /not enabled for linux/ });
+    const b2c = new PublicClientApplication(
+      { clientId: CLIENT_ID, authority: 'https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signin', enableBrokerOnLinux: true },
+      LINUX,
+    );
+    expect(await b2c.isBrokerAvailable()).toMatchObject({ available: false, reason: /B2C/ });
+  });
+
+  it('requires a parent window handle when the broker is on', async () => {
+    await expect(newApp().acquireTokenInteractive(SCOPES)).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('no prompt: a silent broker sign-in suffices, and the account is cached as a broker account', async () => {
+    const app = newApp();
+    let uiShown = false;
+    const r = (await app.acquireTokenInteractive(SCOPES, {
+      parentWindowHandle: console_,
+      browserLauncher: noBrowser,
+      onBeforeLaunchingUi: () => (uiShown = true),
+    })) as TokenResult;
+    expect(r.token_source).toBe('broker');
+    expect(r.access_token).toBe('fake-bearer-access-token');
+    expect(uiShown).toBe(false);
+    expect(broker.lastCall('acquireTokenInteractively')).toBeUndefined();
+    const sent = (broker.lastCall('acquireTokenSilently')!.request as { authParameters: Record<string, unknown> }).authParameters;
+    expect(sent).toMatchObject({ clientId: CLIENT_ID, redirectUri: 'https://login.microsoftonline.com/common/oauth2/nativeclient' });
+    const [account] = await app.getAccounts();
+    expect(account).toMatchObject({ account_source: 'broker', home_account_id: `${TEST_OID}.${TEST_TENANT}`, local_account_id: TEST_OID });
+  });
+
+  it('interaction required: falls through to the broker UI, firing onBeforeLaunchingUi', async () => {
+    await broker.behave('acquireTokenSilently', { kind: 'error', status: 2, context: 'interaction needed' });
+    const app = newApp();
+    let uiShown = false;
+    const r = (await app.acquireTokenInteractive(SCOPES, {
+      parentWindowHandle: console_,
+      browserLauncher: noBrowser,
+      onBeforeLaunchingUi: () => (uiShown = true),
+    })) as TokenResult;
+    expect(r.token_source).toBe('broker');
+    expect(uiShown).toBe(true);
+    expect(broker.lastCall('acquireTokenInteractively')).toBeDefined();
+  });
+
+  it('prompt=none returns the broker error as a value instead of showing UI', async () => {
+    await broker.behave('acquireTokenSilently', { kind: 'error', status: 2, context: 'interaction needed' });
+    const r = (await newApp().acquireTokenInteractive(SCOPES, { parentWindowHandle: console_, prompt: 'none', browserLauncher: noBrowser })) as ErrorResult;
+    expect(r.error).toBe('interaction_required');
+    expect(r.broker_status).toBe('InteractionRequired');
+    expect(broker.lastCall('acquireTokenInteractively')).toBeUndefined();
+  });
+
+  it('prompt=select_account goes straight to the broker UI', async () => {
+    const r = (await newApp().acquireTokenInteractive(SCOPES, { parentWindowHandle: console_, prompt: 'select_account', browserLauncher: noBrowser })) as TokenResult;
+    expect(r.token_source).toBe('broker');
+    expect(broker.lastCall('acquireTokenInteractively')).toBeDefined();
+  });
+
+  it('silent calls for broker accounts: cache first, then the broker (forceRefresh renews the held token)', async () => {
+    const app = newApp();
+    await app.acquireTokenInteractive(SCOPES, { parentWindowHandle: console_, browserLauncher: noBrowser });
+    const [account] = await app.getAccounts();
+    broker.clearCalls();
+    expect((await app.acquireTokenSilent(SCOPES, account))?.token_source).toBe('cache');
+    expect(broker.lastCall('acquireTokenSilently')).toBeUndefined();
+    await broker.behave('acquireTokenSilently', { kind: 'token', accessToken: 'renewed-token' });
+    const forced = await app.acquireTokenSilent(SCOPES, account, { forceRefresh: true });
+    expect(forced).toMatchObject({ token_source: 'broker', access_token: 'renewed-token' });
+    const sent = (broker.lastCall('acquireTokenSilently')!.request as { authParameters: Record<string, unknown> }).authParameters;
+    expect(sent['accessTokenToRenew']).toBe('fake-bearer-access-token');
+  });
+
+  it('PoP through the broker: pop params reach the broker and the result is a pop token', async () => {
+    await broker.behave('acquireTokenSilently', { kind: 'token', pop: true });
+    const scheme = new PopAuthScheme({ httpMethod: 'GET', url: 'https://graph.microsoft.com/v1.0/me', nonce: 'n-1' });
+    const r = (await newApp().acquireTokenInteractive(SCOPES, { parentWindowHandle: console_, authScheme: scheme, browserLauncher: noBrowser })) as TokenResult;
+    expect(r.token_type).toBe('pop');
+    const sent = (broker.lastCall('acquireTokenSilently')!.request as { authParameters: { popParams: Record<string, unknown> } }).authParameters;
+    expect(sent.popParams).toMatchObject({ httpMethod: 'GET', uriHost: 'graph.microsoft.com', uriPath: '/v1.0/me', nonce: 'n-1' });
+  });
+
+  it('FallbackToNativeMsal from the broker drops to the browser flow', async () => {
+    await broker.behave('acquireTokenSilently', { kind: 'error', status: 21, context: 'use MSAL' });
+    let opened: string | undefined;
+    await expect(
+      newApp().acquireTokenInteractive(SCOPES, {
+        parentWindowHandle: console_,
+        browserLauncher: async (url) => {
+          opened = url;
+          throw new Error('browser opened');
+        },
+      }),
+    ).rejects.toThrow('browser opened');
+    expect(opened).toMatch(/^https:\/\/login\.microsoftonline\.com\/common\/oauth2\/v2\.0\/authorize\?/);
+  });
+
+  it('removeAccount signs the account out of the broker too', async () => {
+    const logs: string[] = [];
+    const app = newApp({ logger: { level: 'verbose', callback: (_l: string, m: string) => logs.push(m) } });
+    await app.acquireTokenInteractive(SCOPES, { parentWindowHandle: console_, browserLauncher: noBrowser });
+    const [account] = await app.getAccounts();
+    await app.removeAccount(account!);
+    // MSALRuntime signs out locally (no D-Bus call); what we can see is that it succeeded.
+    expect(logs.filter((m) => m.includes('sign-out failed'))).toEqual([]);
+    expect(await app.getAccounts()).toHaveLength(0);
+  });
+});
