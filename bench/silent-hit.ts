@@ -158,8 +158,9 @@ function printCorrectness(rows: Row[]): boolean {
   }
   for (const row of rows) {
     const calls = CONTESTANTS.map((n) => `${n} ${row.results[n]?.calls ?? 0}`).join(', ');
-    log(`  N=${row.accounts}: timed calls: ${calls}${rows.length ? '' : ''}`);
+    log(`  N=${row.accounts}: timed calls: ${calls}`);
   }
+  log('  (with fewer than 100 timed calls, p99 is simply the slowest call)');
   if (!broken) {
     const versions = CONTESTANTS.map((n) => `${n} ${rows.map((r) => r.results[n]?.version).find(Boolean) ?? '?'}`).join(', ');
     log(`  all calls returned the expected cached token; 0 network attempts (${versions})`);

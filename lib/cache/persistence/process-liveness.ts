@@ -1,5 +1,3 @@
-import { isErrno } from './atomic-file.js';
-
 /** Whether a process with this pid exists (on this machine). */
 export function isProcessAlive(pid: number): boolean {
   try {
@@ -7,6 +5,6 @@ export function isProcessAlive(pid: number): boolean {
     return true;
   } catch (e) {
     // EPERM: it exists but belongs to someone else.
-    return !isErrno(e, 'ESRCH');
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
