@@ -111,16 +111,18 @@ export abstract class ClientApplication {
       // The reference's defaults: a person can wait a minute, a service should retry sooner.
       defaultThrottleSeconds: internal.confidential ? 5 : 60,
     });
+    const { authority, oidcAuthority, validateAuthority, instanceDiscovery, authorityMetadata } = options;
+    const { instanceDiscoveryMetadata, instanceDiscoveryEndpoint, allowHttpLoopbackAuthority } = options;
     this.authority = Authority.parse({
-      ...(options.oidcAuthority !== undefined
-        ? { oidcAuthority: options.oidcAuthority }
-        : { authority: options.authority ?? 'https://login.microsoftonline.com/common' }),
-      ...(options.validateAuthority !== undefined ? { validateAuthority: options.validateAuthority } : {}),
-      ...(options.instanceDiscovery !== undefined ? { instanceDiscovery: options.instanceDiscovery } : {}),
-      ...(options.authorityMetadata !== undefined ? { authorityMetadata: options.authorityMetadata } : {}),
-      ...(options.instanceDiscoveryMetadata !== undefined ? { instanceDiscoveryMetadata: options.instanceDiscoveryMetadata } : {}),
-      ...(options.instanceDiscoveryEndpoint !== undefined ? { instanceDiscoveryEndpoint: options.instanceDiscoveryEndpoint } : {}),
-      ...(options.allowHttpLoopbackAuthority !== undefined ? { allowHttpLoopbackAuthority: options.allowHttpLoopbackAuthority } : {}),
+      // The reference's default authority, unless an OpenID issuer is given instead.
+      authority: oidcAuthority === undefined ? (authority ?? 'https://login.microsoftonline.com/common') : undefined,
+      oidcAuthority,
+      validateAuthority,
+      instanceDiscovery,
+      authorityMetadata,
+      instanceDiscoveryMetadata,
+      instanceDiscoveryEndpoint,
+      allowHttpLoopbackAuthority,
     });
     this.tokenCache = options.tokenCache ?? new SerializableTokenCache();
     this.clientCapabilities = options.clientCapabilities;

@@ -1,4 +1,4 @@
-import type { AuthorityMetadata } from '../authority/types.js';
+import type { AuthorityOptions } from '../authority/authority.js';
 import type { HttpClient } from '../http/types.js';
 import type { HttpCacheStore } from '../http/http-cache.js';
 import type { ClientCredential } from '../oauth2/client-credential.js';
@@ -7,23 +7,8 @@ import type { LoggerOptions } from './logger.js';
 import type { PopKeyStore } from '../pop/pop-key.js';
 
 /** Options shared by public and confidential clients (MSAL Python's ClientApplication kwargs, camelCased). */
-export interface ClientApplicationOptions {
+export interface ClientApplicationOptions extends AuthorityOptions {
   clientId: string;
-  /** Defaults to https://login.microsoftonline.com/common. */
-  authority?: string;
-  /** Any OpenID Connect issuer; mutually exclusive with `authority`. */
-  oidcAuthority?: string;
-  validateAuthority?: boolean;
-  /** false: never call instance discovery; a list: hosts trusted without discovery. */
-  instanceDiscovery?: boolean | string[];
-  /** The authority's OpenID configuration, given up front to skip the network. */
-  authorityMetadata?: AuthorityMetadata | string;
-  /** Instance discovery reply, given up front to skip the network. */
-  instanceDiscoveryMetadata?: string | object;
-  /** Where instance discovery is asked; for sovereign deployments and tests. */
-  instanceDiscoveryEndpoint?: string;
-  /** Tests only: accept http:// authorities on loopback addresses. */
-  allowHttpLoopbackAuthority?: boolean;
   httpClient?: HttpClient;
   /** Persist discovery replies across runs (a Map works; so does any get/set store). */
   httpCache?: HttpCacheStore;

@@ -60,7 +60,7 @@ const DEVICE_FLOW_CORRELATION_ID = '_correlation_id';
 /** Desktop, mobile, CLI and Electron apps (MSAL Python's PublicClientApplication). */
 export class PublicClientApplication extends ClientApplication {
   /** Parent "window" for console apps that enable the broker. */
-  static readonly CONSOLE_WINDOW_HANDLE = CONSOLE_WINDOW_HANDLE;
+  static readonly CONSOLE_WINDOW_HANDLE: typeof CONSOLE_WINDOW_HANDLE = CONSOLE_WINDOW_HANDLE;
   private readonly host: HostPlatform;
   private readonly broker: { use: boolean; reason: string };
   private readonly brokerSession: BrokerSession;

@@ -4,6 +4,7 @@
  */
 import { decodeJwt } from 'jose';
 import { InvalidArgumentError } from '../errors.js';
+import { homeAccountIdFrom } from '../oauth2/client-info.js';
 import type { IdTokenClaims, TokenResponse } from '../oauth2/types.js';
 import type {
   AccessTokenEntry,
@@ -46,31 +47,6 @@ export interface ResponseEntries {
   appMetadata: AppMetadataEntry;
 }
 
-export interface ClientInfo {
-  uid?: string;
-  utid?: string;
-  [k: string]: unknown;
-}
-
-export function decodeClientInfo(clientInfo: string): ClientInfo {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(clientInfo, 'base64url').toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null) return parsed as ClientInfo;
-  } catch {
-    // fall through
-  }
-  throw new InvalidArgumentError('client_info is not base64url-encoded JSON');
-}
-
-/** `uid.utid` from client_info, else the id token's sub (ADFS), else null (app-only). */
-export function homeAccountIdOf(response: TokenResponse, claims: IdTokenClaims | undefined): string | null {
-  if (typeof response.client_info === 'string' && response.client_info) {
-    const info = decodeClientInfo(response.client_info);
-    if (typeof info.uid === 'string' && typeof info.utid === 'string') return `${info.uid}.${info.utid}`;
-  }
-  return typeof claims?.sub === 'string' ? claims.sub : null;
-}
-
 function claimsOf(event: CacheAddEvent): IdTokenClaims | undefined {
   if (event.idTokenClaims) return event.idTokenClaims;
   const idToken = event.response.id_token;
@@ -97,7 +73,7 @@ export function entriesFromResponse(event: CacheAddEvent, appOnlyHomeAccountId: 
   if (!clientId || !environment) throw new InvalidArgumentError('clientId and environment are required to cache tokens');
   const now = Math.trunc(event.now ?? Date.now() / 1000);
   const claims = claimsOf(event);
-  const homeAccountId = event.homeAccountId !== undefined ? event.homeAccountId : homeAccountIdOf(response, claims);
+  const homeAccountId = event.homeAccountId !== undefined ? event.homeAccountId : (homeAccountIdFrom(response, claims) ?? null);
   const credentialHid = homeAccountId ?? appOnlyHomeAccountId;
   const target = event.scopes.join(' ');
   const out: ResponseEntries = {

@@ -1,6 +1,7 @@
 /** Builds the PublicClientApplication (and its cache file) a CLI command works with. */
 import { PublicClientApplication } from '../app/public-client-application.js';
 import type { PublicClientApplicationOptions } from '../app/options.js';
+import { createLogger, type LoggerOptions } from '../app/logger.js';
 import type { AppArgs } from './args.js';
 import { openCacheFile, type CacheFile } from './cache-file.js';
 import type { CliIo } from './io.js';
@@ -8,6 +9,10 @@ import type { CliIo } from './io.js';
 export interface CliApp {
   app: PublicClientApplication;
   cacheFile: CacheFile | undefined;
+}
+
+function logToStderr(io: Pick<CliIo, 'stderr'>): NonNullable<LoggerOptions['callback']> {
+  return (level, message) => void io.stderr.write(`[${level}] ${message}\n`);
 }
 
 export function appOptionsFromArgs(args: AppArgs & { broker?: boolean }, io: Pick<CliIo, 'stderr'>): PublicClientApplicationOptions {
@@ -29,17 +34,20 @@ export function appOptionsFromArgs(args: AppArgs & { broker?: boolean }, io: Pic
       logger: {
         level: 'verbose',
         piiLoggingEnabled: false,
-        callback: (level, message) => void io.stderr.write(`[${level}] ${message}\n`),
+        callback: logToStderr(io),
       },
     }),
   };
 }
 
 export async function createCliApp(args: AppArgs & { broker?: boolean }, io: Pick<CliIo, 'stderr'>): Promise<CliApp> {
-  const cacheFile = args.cacheFile === undefined ? undefined : await openCacheFile(args.cacheFile);
-  if (cacheFile && cacheFile.dropped.length > 0) {
-    io.stderr.write(`warning: ${cacheFile.dropped.length} damaged entries of ${cacheFile.path} were skipped\n`);
-  }
+  // The cache's own warnings (a damaged file repaired, a stale lock) reach the user even without --verbose.
+  const cacheLogger = createLogger({
+    level: args.verbose ? 'verbose' : 'warning',
+    piiLoggingEnabled: false,
+    callback: logToStderr(io),
+  });
+  const cacheFile = args.cacheFile === undefined ? undefined : await openCacheFile(args.cacheFile, { logger: cacheLogger });
   const app = new PublicClientApplication({
     ...appOptionsFromArgs(args, io),
     ...(cacheFile && { tokenCache: cacheFile.cache }),

@@ -4,7 +4,7 @@
  * the interactive sign-in (OS broker or system browser).
  */
 import type { Account } from '../app/account.js';
-import type { PublicClientApplication } from '../app/public-client-application.js';
+import { PublicClientApplication } from '../app/public-client-application.js';
 import { defaultBrowserLauncher } from '../interactive/browser.js';
 import type { DeviceFlow } from '../oauth2/device-flow.js';
 import { isErrorResult, type AcquireTokenResult, type ErrorResult } from '../oauth2/types.js';
@@ -112,6 +112,8 @@ async function interactively(
       ...(args.username !== undefined && { loginHint: args.username }),
       ...(args.timeout !== undefined && { timeout: args.timeout }),
       ...(authScheme && { authScheme }),
+      // A terminal has no window of its own to parent the broker's dialog to.
+      ...(args.broker && { parentWindowHandle: PublicClientApplication.CONSOLE_WINDOW_HANDLE }),
       onBeforeLaunchingUi: showProgress,
       browserLauncher: async (url) => {
         showProgress();

@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '../http/throttling.js';
 import { MalformedResponseError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/types.js';
 import type { ErrorResponse, TokenResponse } from './types.js';
@@ -24,16 +25,6 @@ export interface TokenRequestOptions {
 
 const BODY_PREFIX = 80;
 
-/** Seconds from a Retry-After header (delta-seconds or HTTP-date), never negative. */
-export function parseRetryAfter(value: string | undefined, nowMs = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - nowMs) / 1000));
-}
-
 function malformed(message: string, res: HttpResponse, cause?: unknown): MalformedResponseError {
   return new MalformedResponseError(`${message} (HTTP ${res.status})`, {
     status: res.status,
@@ -59,7 +50,7 @@ export function parseOAuthReply(res: HttpResponse, what: string): Record<string,
   const obj = json as Record<string, unknown>;
   if (typeof obj.error === 'string') {
     const err = { ...obj } as ErrorResponse;
-    const retryAfter = parseRetryAfter(res.headers['retry-after']);
+    const retryAfter = parseRetryAfter(res.headers['retry-after'], Date.now());
     if (retryAfter !== undefined) err.retry_after = retryAfter;
     return err;
   }

@@ -17,7 +17,7 @@ import { isProcessAlive } from './process-liveness.js';
 export interface CrossProcessLockOptions {
   /** Give up (PersistenceError) after this long. Default 10 s. */
   timeoutMs?: number;
-  /** First pause between attempts; it grows to 10x with jitter. Default 10 ms. */
+  /** First pause between attempts; it grows to 10x with jitter. Default 5 ms. */
   retryDelayMs?: number;
   /** A lock file untouched for this long is taken over. Holders refresh it every quarter of this. Default 60 s. */
   staleAfterMs?: number;
@@ -79,7 +79,7 @@ export class CrossProcessLock {
   constructor(path: string, options: CrossProcessLockOptions = {}) {
     this.path = path;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.retryDelayMs = options.retryDelayMs ?? 10;
+    this.retryDelayMs = options.retryDelayMs ?? 5;
     this.staleAfterMs = options.staleAfterMs ?? 60_000;
     this.logger = options.logger ?? silentLogger;
   }

@@ -3,22 +3,25 @@
  * SDKs) through a Persistence: MSAL Python's PersistedTokenCache, improved.
  *
  * - Reads reload the file only when its stamp changed (one stat per call).
- * - Every change is written under the `<path>.lockfile` lock with a
- *   three-way merge, so concurrent writers never erase each other's tokens.
+ * - Every change is written under the `<path>.lockfile` lock as a three-way
+ *   merge: what this cache changed since it last synced (found by entry
+ *   identity, so cheap) is applied to the file as it is now, so concurrent
+ *   writers never erase each other's tokens.
  * - A damaged file is repaired (every readable entry kept) and the original
  *   is moved aside as `<path>.corrupt-<epoch ms>`: nothing is lost silently.
  *
- * The application facade calls beforeAccess() at the start of a public call
- * and afterAccess() before returning; changes are also written on their own
- * as soon as they happen (autoFlush), so direct users of the cache need no hooks.
+ * A facade calls beforeAccess() at the start of a public call and
+ * afterAccess() before it returns; changes are also written on their own as
+ * soon as they happen (autoFlush), so direct users of the cache need no hooks.
  */
 import { CacheCorruptError } from '../../errors.js';
+import { cacheSections, type CacheSection } from '../entries.js';
 import { salvageJson } from '../salvage-json.js';
 import { SerializableTokenCache } from '../serializable-token-cache.js';
 import type { TokenCacheOptions } from '../token-cache.js';
+import { applyCacheChanges, emptyChanges, hasChanges, sameJson, type CacheChanges, type CacheJson } from './cache-changes.js';
 import { createPersistence, type CreatePersistenceOptions } from './create-persistence.js';
 import { CrossProcessLock, type CrossProcessLockOptions } from './cross-process-lock.js';
-import { mergeCacheJson, type CacheJson } from './merge-cache-json.js';
 import type { Persistence } from './persistence.js';
 
 export interface PersistentTokenCacheOptions extends TokenCacheOptions {
@@ -26,19 +29,6 @@ export interface PersistentTokenCacheOptions extends TokenCacheOptions {
   lock?: Omit<CrossProcessLockOptions, 'logger'>;
   /** Write each change as soon as it happens (default true). Without it, changes are written by flush()/afterAccess(). */
   autoFlush?: boolean;
-}
-
-/** What the file held when we last read or wrote it. */
-interface DiskState {
-  stamp: string | undefined;
-  json: CacheJson;
-}
-
-interface ReadResult {
-  json: CacheJson;
-  text: string;
-  /** Why the stored blob could not be read in full; it must be repaired under the lock. */
-  damage?: string;
 }
 
 /** The hooks a facade awaits around each public call; see cacheAccessHooks(). */
@@ -53,16 +43,38 @@ export function cacheAccessHooks(cache: object): CacheAccessHooks | undefined {
   return typeof c.beforeAccess === 'function' && typeof c.afterAccess === 'function' ? (c as CacheAccessHooks) : undefined;
 }
 
+/** What the file held when we last read or wrote it. */
+interface DiskState {
+  stamp: string | undefined;
+  json: CacheJson;
+  /** Kept only while memory lags behind it, for the next reload. */
+  text: string | undefined;
+}
+
+interface ReadResult {
+  json: CacheJson;
+  text: string;
+  /** Why the stored blob could not be read in full; it must be repaired under the lock. */
+  damage?: string;
+}
+
+/** Entries of each section as memory held them at the last sync, by identity. */
+type Snapshot = Map<CacheSection, Map<string, object>>;
+
 export class PersistentTokenCache extends SerializableTokenCache implements CacheAccessHooks {
   readonly persistence: Persistence;
   private readonly lock: CrossProcessLock;
   private readonly autoFlush: boolean;
-  /** The in-memory view of the file at the last sync: what "we changed" is measured against. */
-  private base: CacheJson = {};
-  /** undefined until the first read: then even a missing file counts as "seen". */
+  private base: Snapshot = new Map();
+  /** Unknown top-level members memory holds (clear() removes them). */
+  private memoryExtras: string[] = [];
+  private cleared = false;
+  /** undefined until the first read: then even a missing file counts as seen. */
   private disk: DiskState | undefined;
-  /** Changes not yet written. */
+  /** The file holds what others wrote and memory does not have yet. */
+  private memoryBehind = false;
   private dirty = false;
+  private loading = false;
   /** Rounds of one instance run one at a time. */
   private chain: Promise<void> = Promise.resolve();
   private queuedWrite: Promise<void> | undefined;
@@ -74,11 +86,12 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
     this.autoFlush = options.autoFlush ?? true;
     this.lock = new CrossProcessLock(persistence.lockPath, { ...options.lock, logger: this.logger });
     this.onChange(({ kind }) => {
-      if (kind === 'load') return; // our own reloads, or a caller's deserialize() (merged like theirs on the next write)
+      if (this.loading) return;
+      if (kind === 'clear') this.cleared = true;
       this.dirty = true;
       if (this.autoFlush) {
         this.flush().catch((e: unknown) => {
-          // Kept dirty: afterAccess()/flush() retries and reports the failure to a caller that can act on it.
+          // Still dirty: afterAccess()/flush() retries and reports the failure to a caller that can act on it.
           this.logger.log('warning', 'token cache: writing to persistence failed; will retry on the next access');
           this.logger.log('warning', `token cache: write failure: ${e instanceof Error ? e.message : String(e)}`, true);
         });
@@ -95,8 +108,7 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
 
   /** The safest persistence this machine offers (see createPersistence), opened and loaded. */
   static async create(options: CreatePersistenceOptions & PersistentTokenCacheOptions): Promise<PersistentTokenCache> {
-    const persistence = await createPersistence(options);
-    return PersistentTokenCache.open(persistence, options);
+    return PersistentTokenCache.open(await createPersistence(options), options);
   }
 
   /** True while changes wait to be written. */
@@ -104,9 +116,8 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
     return this.dirty;
   }
 
-  /** Brings in what other processes wrote; cheap when nothing changed. Unsaved changes are merged and written first. */
+  /** Brings in what other processes wrote; one stat when nothing changed. Unsaved changes are written first. */
   beforeAccess(): Promise<void> {
-    if (this.dirty) return this.flush();
     this.queuedRead ??= this.enqueue(() => {
       this.queuedRead = undefined;
       return this.readRound();
@@ -123,7 +134,7 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
   /** Writes unsaved changes now (merged with the file, under the lock). */
   flush(): Promise<void> {
     this.queuedWrite ??= this.enqueue(() => {
-      // From here on a change needs a round of its own: this one may already have serialized.
+      // From here on a change needs a round of its own: this one may already have taken its diff.
       this.queuedWrite = undefined;
       return this.writeRound();
     });
@@ -137,62 +148,112 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
   }
 
   private async readRound(): Promise<void> {
-    if (this.dirty) return this.writeRound();
-    const stamp = await this.persistence.stamp();
-    if (this.disk && stamp === this.disk.stamp) return;
-    const read = await this.read();
-    // Damage is repaired under the lock; local changes made meanwhile are merged there too.
-    if (read.damage !== undefined || this.dirty) return this.writeRound();
-    this.deserialize(read.text);
-    this.base = JSON.parse(this.serialize()) as CacheJson;
-    this.disk = { stamp, json: read.json };
-    this.logger.log('verbose', 'token cache: reloaded from persistence');
+    if (this.dirty) {
+      await this.writeRound();
+    } else {
+      const stamp = await this.persistence.stamp();
+      if (!this.disk || stamp !== this.disk.stamp) {
+        const read = await this.read();
+        // Damage is repaired under the lock; local changes made meanwhile are merged there too.
+        if (read.damage !== undefined || this.dirty) await this.writeRound();
+        else {
+          this.disk = { stamp, json: read.json, text: read.text };
+          this.memoryBehind = true;
+        }
+      }
+    }
+    if (this.memoryBehind && !this.dirty) this.catchUp();
   }
 
   private async writeRound(): Promise<void> {
     await this.lock.withLock(async () => {
       const stamp = await this.persistence.stamp();
-      let theirs: CacheJson;
+      let theirs: { json: CacheJson; text: string | undefined };
       let mustWrite = false;
+      let fresh = false;
       if (this.disk && stamp === this.disk.stamp) {
-        theirs = this.disk.json;
+        theirs = this.disk;
       } else {
-        const read = await this.read();
-        theirs = read.json;
-        if (read.damage !== undefined) {
+        theirs = await this.read();
+        fresh = true;
+        if ((theirs as ReadResult).damage !== undefined) {
           mustWrite = true;
-          await this.setAside(read.damage);
+          await this.setAside((theirs as ReadResult).damage!);
         }
       }
 
-      // One synchronous step from serialize() to deserialize(): no change can slip in between.
+      // Synchronous from the diff to the new snapshot: no change can slip in between.
+      const changes = this.changesSinceSync();
+      const snapshot = this.snapshot();
+      const cleared = this.cleared;
       this.dirty = false;
-      const previousBase = this.base;
-      const oursText = this.serialize();
-      const ours = JSON.parse(oursText) as CacheJson;
-      const { merged, changedTheirs } = mergeCacheJson(previousBase, ours, theirs);
-      const mergedText = JSON.stringify(merged);
-      if (mergedText !== oursText) {
-        this.deserialize(mergedText);
-        this.base = JSON.parse(this.serialize()) as CacheJson;
-      } else {
-        this.base = ours;
-      }
+      this.cleared = false;
+      const { merged, changedTheirs } = applyCacheChanges(theirs.json, changes);
+      const behind = this.memoryBehind || (fresh && Object.keys(theirs.json).length > 0);
 
       if (changedTheirs || mustWrite) {
+        const text = JSON.stringify(merged);
         try {
-          await this.persistence.save(mergedText);
+          await this.persistence.save(text);
         } catch (e) {
-          // Memory now holds the file's state plus our changes, so the file's state is the base to diff against.
-          this.base = this.normalized(theirs);
+          // The diff is taken against the old snapshot again next time, so nothing is lost.
           this.dirty = true;
+          this.cleared ||= cleared;
           throw e;
         }
-        this.disk = { stamp: await this.persistence.stamp(), json: merged };
+        this.disk = { stamp: await this.persistence.stamp(), json: merged, text: behind ? text : undefined };
       } else {
-        this.disk = { stamp, json: theirs };
+        this.disk = { stamp, json: theirs.json, text: behind ? theirs.text : undefined };
       }
+      this.base = snapshot;
+      this.memoryBehind = behind;
     });
+  }
+
+  /** Loads what the file holds (memory has no unsaved changes, so nothing is lost). */
+  private catchUp(): void {
+    const disk = this.disk;
+    if (!disk) return;
+    this.loading = true;
+    try {
+      this.deserialize(disk.text ?? JSON.stringify(disk.json));
+    } finally {
+      this.loading = false;
+    }
+    this.base = this.snapshot();
+    this.memoryExtras = Object.keys(disk.json).filter((n) => !(cacheSections as readonly string[]).includes(n));
+    this.memoryBehind = false;
+    disk.text = undefined;
+    this.logger.log('verbose', 'token cache: loaded what other processes wrote');
+  }
+
+  private snapshot(): Snapshot {
+    const snap: Snapshot = new Map();
+    for (const section of cacheSections) {
+      const entries = new Map<string, object>();
+      for (const r of this.store(section).all()) entries.set(r.key, r.entry);
+      snap.set(section, entries);
+    }
+    return snap;
+  }
+
+  /** Our additions, updates and deletions since the last sync. Stored entries are frozen, so identity means unchanged. */
+  private changesSinceSync(): CacheChanges {
+    const changes = emptyChanges();
+    for (const section of cacheSections) {
+      const before = this.base.get(section) ?? new Map<string, object>();
+      const store = this.store(section);
+      const changed = new Map<string, unknown>();
+      for (const r of store.all()) {
+        const old = before.get(r.key);
+        // add() rewrites some entries with equal content; only real differences count.
+        if (old !== r.entry && !sameJson(old, r.entry)) changed.set(r.key, r.entry);
+      }
+      for (const key of before.keys()) if (!store.get(key)) changed.set(key, undefined);
+      if (changed.size) changes.entries.set(section, changed);
+    }
+    if (this.cleared) for (const name of this.memoryExtras) changes.removedMembers.add(name);
+    return hasChanges(changes) ? changes : emptyChanges();
   }
 
   /** The blob as JSON, salvaging what a damaged one still holds. */
@@ -208,19 +269,12 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
     const salvage = salvageJson(text);
     if (!salvage.syntaxError && salvage.skipped.length === 0) return { json: salvage.root, text };
     const where = salvage.syntaxError ? `broken at offset ${salvage.syntaxError.offset}` : `${salvage.skipped.length} unreadable entries`;
-    return { json: salvage.root, text, damage: `the stored cache is damaged (${where})` };
+    return { json: salvage.root, text: JSON.stringify(salvage.root), damage: `the stored cache is damaged (${where})` };
   }
 
   private async setAside(damage: string): Promise<void> {
     const aside = await this.persistence.quarantine();
     this.logger.log('warning', `token cache: ${damage}; readable entries were kept and the original was moved aside`);
     if (aside) this.logger.log('warning', `token cache: damaged original kept as ${aside}`, true);
-  }
-
-  /** What this cache keeps of a blob (entries it cannot use are left out), as JSON. */
-  private normalized(json: CacheJson): CacheJson {
-    const scratch = new SerializableTokenCache();
-    scratch.deserialize(JSON.stringify(json));
-    return JSON.parse(scratch.serialize()) as CacheJson;
   }
 }

@@ -280,6 +280,24 @@ describe('PublicClientApplication against the local STS', () => {
       expect(r.error).toBe('access_denied');
     });
 
+    it('deprecated pair: getAuthorizationRequestUrl then acquireTokenByAuthorizationCode (PKCE kept by state)', async () => {
+      const app = newApp();
+      const url = new URL(await app.getAuthorizationRequestUrl(SCOPES, { redirectUri: 'http://localhost:8400', state: 's-1', nonce: 'n-1' }));
+      expect(url.searchParams.get('nonce')).toBe('n-1');
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      const code = issueAuthCode(entra.state, {
+        clientId: app.clientId,
+        username: entra.alice.username,
+        scope: url.searchParams.get('scope')!,
+        redirectUri: 'http://localhost:8400',
+        codeChallenge: url.searchParams.get('code_challenge')!,
+        codeChallengeMethod: 'S256',
+        nonce: 'n-1',
+      });
+      const r = await app.acquireTokenByAuthorizationCode(code, SCOPES, { redirectUri: 'http://localhost:8400', state: 's-1', nonce: 'n-1' });
+      expect(r).toMatchObject({ token_source: 'identity_provider' });
+    });
+
     it('an ID token with another nonce is rejected', async () => {
       const app = newApp();
       const { flow, code } = await authorize(app, { nonce: 'someone-else' });

@@ -58,7 +58,7 @@ beforeEach(async () => {
 
 const newApp = (extra: Record<string, unknown> = {}) =>
   new PublicClientApplication({ clientId: CLIENT_ID, ...OFFLINE_ENTRA, enableBrokerOnLinux: true, ...extra }, LINUX);
-const console_ = PublicClientApplication.CONSOLE_WINDOW_HANDLE;
+const console_: typeof PublicClientApplication.CONSOLE_WINDOW_HANDLE = PublicClientApplication.CONSOLE_WINDOW_HANDLE;
 const noBrowser = async () => {
   throw new Error('the browser must not be used');
 };

@@ -6,7 +6,7 @@ import { mergeClaims } from '../../../lib/oauth2/claims.js';
 import { homeAccountIdFrom, parseClientInfo } from '../../../lib/oauth2/client-info.js';
 import { createPkce, pkceChallenge } from '../../../lib/oauth2/pkce.js';
 import { decorateScopes, normalizeTarget, RESERVED_SCOPES, scopesFromString, scopesToString } from '../../../lib/oauth2/scopes.js';
-import { parseRetryAfter } from '../../../lib/oauth2/token-client.js';
+import { parseRetryAfter } from '../../../lib/http/throttling.js';
 import { encodeClientInfo } from '../../support/sts/tokens.js';
 
 describe('createPkce', () => {
@@ -113,10 +113,10 @@ describe('client_info', () => {
 
 describe('parseRetryAfter', () => {
   it('reads delta-seconds and HTTP dates', () => {
-    expect(parseRetryAfter('120')).toBe(120);
+    expect(parseRetryAfter('120', 0)).toBe(120);
     expect(parseRetryAfter(new Date(10_000 + 30_000).toUTCString(), 10_000)).toBe(30);
     expect(parseRetryAfter(new Date(0).toUTCString(), 10_000)).toBe(0);
-    expect(parseRetryAfter('soon')).toBeUndefined();
-    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+    expect(parseRetryAfter(undefined, 0)).toBeUndefined();
   });
 });
