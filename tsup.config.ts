@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['lib/index.ts'],
+  entry: { index: 'lib/index.ts', cli: 'lib/cli/main.ts' },
+  // Optional native dependencies are loaded at run time, never bundled.
+  external: ['@napi-rs/keyring', '@azure/msal-node-runtime'],
   format: ['esm', 'cjs'],
   dts: true,
   // The addon loader needs its own location in both module systems.

@@ -4,56 +4,43 @@
 'use strict';
 
 const { app, BrowserWindow } = require('electron');
-const {
-  PublicClientApplication,
-  SerializableTokenCache,
-  BrokerUnavailableError,
-  isErrorResult,
-} = require('brokerbridge');
+const { PublicClientApplication, SerializableTokenCache, isErrorResult } = require('brokerbridge');
 
 const CLIENT_ID = process.env.BROKERBRIDGE_CLIENT_ID || '00000000-0000-0000-0000-000000000000';
 const AUTHORITY = process.env.BROKERBRIDGE_AUTHORITY || 'https://login.microsoftonline.com/organizations';
 const SCOPES = ['User.Read'];
 
-// One cache for both applications, so a browser sign-in is found silently later.
-const tokenCache = new SerializableTokenCache();
-
-function createApplication(useBroker) {
-  return new PublicClientApplication({
-    clientId: CLIENT_ID,
-    authority: AUTHORITY,
-    tokenCache,
-    enableBrokerOnWindows: useBroker,
-    enableBrokerOnMac: useBroker,
-    enableBrokerOnLinux: useBroker,
-    enableBrokerOnWsl: useBroker,
-  });
-}
-
-const brokered = createApplication(true);
-const browserOnly = createApplication(false);
+const pca = new PublicClientApplication({
+  clientId: CLIENT_ID,
+  authority: AUTHORITY,
+  tokenCache: new SerializableTokenCache(),
+  enableBrokerOnWindows: true,
+  enableBrokerOnMac: true,
+  enableBrokerOnLinux: true,
+  enableBrokerOnWsl: true,
+  logger: {
+    level: 'warning',
+    // Where no broker runs (or it answers that it cannot help), the library falls
+    // back to the system browser by itself and says why here.
+    callback: (level, message) => console.warn(`[brokerbridge ${level}] ${message}`),
+  },
+});
 
 async function signIn(win) {
-  const [account] = await brokered.getAccounts();
+  const [account] = await pca.getAccounts();
   if (account) {
-    const silent = await brokered.acquireTokenSilent(SCOPES, account);
+    const silent = await pca.acquireTokenSilent(SCOPES, account);
     if (silent) return silent;
   }
-  const options = {
-    // The broker's account picker becomes a modal child of this window instead of
-    // appearing behind it. A Buffer holding the HWND / NSView* / X11 window id.
+  return pca.acquireTokenInteractive(SCOPES, {
+    // Required with the broker enabled: its account picker becomes a modal child of
+    // this window instead of appearing behind it. A Buffer with the HWND / NSView* / X11 id.
     parentWindowHandle: win.getNativeWindowHandle(),
     prompt: 'select_account',
+    // Bounds the browser fallback: stop waiting for a tab the user closed.
     timeout: 300,
-  };
-  try {
-    return await brokered.acquireTokenInteractive(SCOPES, options);
-  } catch (error) {
-    // No broker on this machine (or its runtime failed to load): the system browser still works.
-    if (!(error instanceof BrokerUnavailableError)) throw error;
-    const { parentWindowHandle: _unused, ...browserOptions } = options;
-    return browserOnly.acquireTokenInteractive(SCOPES, browserOptions);
-  }
+    onBeforeLaunchingUi: () => win.setTitle('brokerbridge: complete the sign-in'),
+  });
 }
 
 function show(win, text) {

@@ -66,7 +66,7 @@ function failure(e: unknown, signal: AbortSignal, io: CliIo): number {
   }
   if (e instanceof BrokerBridgeError) {
     io.stderr.write(`error [${e.code}]: ${e.message}\n`);
-    if (e.cause instanceof Error) io.stderr.write(`  cause: ${e.cause.message}\n`);
+    if (e.cause instanceof Error && !e.message.includes(e.cause.message)) io.stderr.write(`  cause: ${e.cause.message}\n`);
     return ExitCode.Failure;
   }
   io.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -61,8 +61,8 @@ async function changeOf(page: Page, before: string): Promise<void> {
 /** Clicks and waits for the next document, even when it has the same URL (a form posting to itself). */
 async function clickAndWait(page: Page, selector: string): Promise<void> {
   const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: STEP_TIMEOUT_MS });
-  await page.click(selector, { timeout: STEP_TIMEOUT_MS });
-  await navigated;
+  // Wait for both together, so a failed click cannot leave the navigation wait unhandled.
+  await Promise.all([navigated, page.click(selector, { timeout: STEP_TIMEOUT_MS })]);
   await page.waitForLoadState('domcontentloaded', { timeout: STEP_TIMEOUT_MS });
 }
 

@@ -113,25 +113,25 @@ describe('brokerbridge token', () => {
     expect((JSON.parse(accounts.stdout.text) as Array<{ username: string }>).map((a) => a.username)).toEqual([entra.bob.username]);
   });
 
+  /** Plays the browser and the STS's /authorize page. */
+  const signInInBrowser = (opened: string[]) => async (url: string) => {
+    opened.push(url);
+    const q = new URL(url).searchParams;
+    const code = issueAuthCode(entra.state, {
+      clientId: q.get('client_id')!,
+      username: entra.alice.username,
+      scope: q.get('scope')!,
+      redirectUri: q.get('redirect_uri')!,
+      codeChallenge: q.get('code_challenge')!,
+      codeChallengeMethod: 'S256',
+      nonce: q.get('nonce')!,
+    });
+    await fetch(`${q.get('redirect_uri')}?code=${code}&state=${q.get('state')}`);
+  };
+
   it('interactive by default: opens the sign-in page, receives the code on loopback, redeems it with PKCE', async () => {
     const opened: string[] = [];
-    const io = captureIo({
-      // Plays the browser and the STS's /authorize page.
-      openBrowser: async (url) => {
-        opened.push(url);
-        const q = new URL(url).searchParams;
-        const code = issueAuthCode(entra.state, {
-          clientId: q.get('client_id')!,
-          username: entra.alice.username,
-          scope: q.get('scope')!,
-          redirectUri: q.get('redirect_uri')!,
-          codeChallenge: q.get('code_challenge')!,
-          codeChallengeMethod: 'S256',
-          nonce: q.get('nonce')!,
-        });
-        await fetch(`${q.get('redirect_uri')}?code=${code}&state=${q.get('state')}`);
-      },
-    });
+    const io = captureIo({ openBrowser: signInInBrowser(opened) });
     expect(await main(['token', ...app(), '-s', SCOPE, '-u', entra.alice.username, '--timeout', '20'], io)).toBe(0);
     const q = new URL(opened[0]!).searchParams;
     expect(q.get('code_challenge_method')).toBe('S256');
@@ -139,6 +139,15 @@ describe('brokerbridge token', () => {
     expect(io.stderr.text).toMatch(/Waiting for you to sign in/);
     expect(tokenRequests().at(-1)!.form.get('grant_type')).toBe('authorization_code');
     expect(decodeJwt(io.stdout.text.trim()).aud).toBeDefined();
+  });
+
+  it('--broker falls back to the browser where no broker runs (as on this machine)', async () => {
+    const opened: string[] = [];
+    const io = captureIo({ openBrowser: signInInBrowser(opened) });
+    const code = await main(['token', ...app(), '-s', SCOPE, '--broker', '--timeout', '20', '--json'], io);
+    expect(code, io.stderr.text).toBe(0);
+    expect(opened).toHaveLength(1);
+    expect(JSON.parse(io.stdout.text)).toMatchObject({ token_source: 'identity_provider' });
   });
 
   it('prints the address when no browser can be opened, and Ctrl-C (the signal) cancels with exit 130', async () => {
