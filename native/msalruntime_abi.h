@@ -6,6 +6,12 @@
 #include <cstdint>
 
 #ifdef _WIN32
+// <windows.h> first, in every translation unit, so its macros are settled
+// before the symbol table below is declared. With UNICODE it maps
+// GetUserName to GetUserNameW, which would rename our table member in some
+// files and not in others; this addon never calls the Win32 function.
+#include <windows.h>
+#undef GetUserName
 #define MSALRUNTIME_CALL __stdcall
 using os_char = wchar_t;
 using WINDOW_HANDLE = void*;
