@@ -60,7 +60,18 @@ export { RESERVED_SCOPES } from './oauth2/scopes.js';
 
 // Token cache.
 export { TokenCache } from './cache/token-cache.js';
-export { SerializableTokenCache } from './cache/serializable-token-cache.js';
+export { SerializableTokenCache, type DeserializeReport } from './cache/serializable-token-cache.js';
+export type { TokenCacheOptions, CachedAccount } from './cache/token-cache.js';
+export {
+  PersistentTokenCache,
+  type PersistentTokenCacheOptions,
+} from './cache/persistence/persistent-token-cache.js';
+export type { Persistence } from './cache/persistence/persistence.js';
+export { FilePersistence } from './cache/persistence/file-persistence.js';
+export { EncryptedFilePersistence } from './cache/persistence/keyring-persistence.js';
+export { KeyringKeyStore, type KeyStore } from './cache/persistence/key-store.js';
+export { createPersistence } from './cache/persistence/create-persistence.js';
+export { CrossProcessLock } from './cache/persistence/cross-process-lock.js';
 export type {
   AccessTokenEntry,
   RefreshTokenEntry,

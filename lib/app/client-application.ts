@@ -1,5 +1,6 @@
 import { Authority } from '../authority/authority.js';
 import type { ResolvedAuthority } from '../authority/types.js';
+import { cacheAccessHooks, type CacheAccessHooks } from '../cache/persistence/persistent-token-cache.js';
 import { SerializableTokenCache } from '../cache/serializable-token-cache.js';
 import type { TokenCache } from '../cache/token-cache.js';
 import type { AccessTokenEntry, RefreshTokenEntry } from '../cache/entries.js';
@@ -77,6 +78,8 @@ const commonTenants = new Set(['common', 'organizations', 'consumers']);
 export abstract class ClientApplication {
   readonly clientId: string;
   readonly tokenCache: TokenCache;
+  /** Set for a cache shared with other processes: it syncs with its file around each call. */
+  protected readonly cacheHooks: CacheAccessHooks | undefined;
   protected readonly logger: Logger;
   protected readonly http: HttpClient;
   protected readonly authority: Authority;
@@ -125,6 +128,7 @@ export abstract class ClientApplication {
       allowHttpLoopbackAuthority,
     });
     this.tokenCache = options.tokenCache ?? new SerializableTokenCache();
+    this.cacheHooks = cacheAccessHooks(this.tokenCache);
     this.clientCapabilities = options.clientCapabilities;
     this.excludeScopes = options.excludeScopes;
     this.popKeys = new PopKeyManager(options.popKeyStore ? { store: options.popKeyStore } : {});
@@ -192,6 +196,7 @@ export abstract class ClientApplication {
   /** Accounts that signed in before (in the cache), optionally only those with this username. */
   async getAccounts(username?: string): Promise<Account[]> {
     const authority = await this.resolveAuthority();
+    await this.cacheHooks?.beforeAccess();
     return this.tokenCache.getAccounts({
       environments: authority.aliases,
       ...(username !== undefined ? { username } : {}),
@@ -202,7 +207,9 @@ export abstract class ClientApplication {
   async removeAccount(account: Account): Promise<void> {
     assertAccount(account);
     const authority = await this.resolveAuthority();
+    await this.cacheHooks?.beforeAccess();
     this.tokenCache.removeAccount(account.home_account_id, authority.aliases, this.clientId);
+    await this.cacheHooks?.afterAccess();
   }
 
   // ----------------------------------------------------------------- silent
@@ -283,6 +290,8 @@ export abstract class ClientApplication {
   private async silentSlow(scopes: string[], account: Account, options: PreparedSilentOptions): Promise<AcquireTokenResult | null> {
     const correlationId = options.correlationId ?? newCorrelationId();
     const authority = await this.resolveAuthority();
+    // The hot path serves from memory; a miss is worth one stat to see what other processes cached.
+    await this.cacheHooks?.beforeAccess();
     let fallback: TokenResult | undefined;
     if (!options.forceRefresh && !options.claimsChallenge) {
       const hit = this.cachedAccessToken(authority, scopes, account, options.keyId);

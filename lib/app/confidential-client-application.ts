@@ -59,6 +59,7 @@ export class ConfidentialClientApplication extends ClientApplication {
     const keyId = prepared?.keyId ?? options.data?.key_id;
     const finalize = (r: AcquireTokenResult) => (prepared ? prepared.finalize(r) : r);
     let fallback: AcquireTokenResult | undefined;
+    await this.cacheHooks?.beforeAccess(); // another process may have cached it already
     if (!options.claimsChallenge) {
       const hit = this.cachedAccessToken(authority, scopes, null, keyId, extCacheKey);
       if (hit && !hit.aging) return finalize(hit.result);
@@ -93,7 +94,9 @@ export class ConfidentialClientApplication extends ClientApplication {
   /** Drops this app's app-only tokens from the cache. */
   async removeTokensForClient(): Promise<void> {
     const authority = await this.resolveAuthority();
+    await this.cacheHooks?.beforeAccess();
     this.tokenCache.removeAppTokens(this.clientId, authority.aliases);
+    await this.cacheHooks?.afterAccess();
   }
 
   /**
@@ -110,6 +113,7 @@ export class ConfidentialClientApplication extends ClientApplication {
     const authority = await this.resolveAuthority();
     const extCacheKey = sha256(userAssertion);
     const homeAccountId = homeAccountIdOfAssertion(userAssertion);
+    await this.cacheHooks?.beforeAccess();
     if (!options.claimsChallenge && homeAccountId) {
       const hit = this.cachedAccessToken(authority, scopes, { home_account_id: homeAccountId, realm: authority.tenant }, undefined, extCacheKey);
       if (hit && !hit.aging) return hit.result;

@@ -59,7 +59,9 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
 /**
  * Writes a temp file in the same directory (so rename stays on one file
  * system), flushes it to disk, then renames it over the target: a crash leaves
- * the old file or the new one, never a torn one.
+ * the old file or the new one, never a torn one. The directory is not synced:
+ * that would only make the newest version survive a power cut (the old one is
+ * intact either way) and it doubles the cost of every cache write.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await ensureParentDir(path);
@@ -79,22 +81,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     renamed = true;
   } finally {
     if (!renamed) await fs.rm(temp, { force: true });
-  }
-  await syncDir(dirname(path));
-}
-
-/** Makes the rename itself durable; directories cannot be opened for this on Windows. */
-async function syncDir(dir: string): Promise<void> {
-  if (isWindows) return;
-  try {
-    const d = await fs.open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    // Some file systems refuse fsync on directories; the data itself is already synced.
   }
 }
 
@@ -149,19 +135,18 @@ export async function sweepOrphanTempFiles(path: string): Promise<number> {
 
 /** One cache file: atomic private writes, a change stamp, and set-aside of a damaged original. */
 export class AtomicFile {
-  private swept = false;
   constructor(readonly path: string) {}
 
   read(): Promise<Buffer | undefined> {
     return readIfExists(this.path);
   }
 
-  async write(data: string | Uint8Array): Promise<void> {
-    if (!this.swept) {
-      this.swept = true;
-      await sweepOrphanTempFiles(this.path);
-    }
-    await writeFileAtomic(this.path, data);
+  write(data: string | Uint8Array): Promise<void> {
+    return writeFileAtomic(this.path, data);
+  }
+
+  async removeOrphanTempFiles(): Promise<void> {
+    await sweepOrphanTempFiles(this.path);
   }
 
   stamp(): Promise<string | undefined> {

@@ -25,8 +25,15 @@ export interface CrossProcessLockOptions {
 }
 
 export interface HeldLock {
+  /** True when a dead or hung holder's lock was taken over: its interrupted write may have left debris. */
+  readonly tookOverStale: boolean;
   release(): Promise<void>;
 }
+
+/** What a look at a lock that exists found: retry at once, retry after taking over a stale lock, or wait. */
+type Recovery = 'retry' | 'took-over' | 'wait';
+
+const emptyLockGraceMs = 2_000;
 
 /**
  * Lock files this process holds or is creating (with a count, as several
@@ -84,10 +91,10 @@ export class CrossProcessLock {
     this.logger = options.logger ?? silentLogger;
   }
 
-  async withLock<T>(fn: () => Promise<T> | T): Promise<T> {
+  async withLock<T>(fn: (held: HeldLock) => Promise<T> | T): Promise<T> {
     const held = await this.acquire();
     try {
-      return await fn();
+      return await fn(held);
     } finally {
       await held.release();
     }
@@ -96,10 +103,13 @@ export class CrossProcessLock {
   async acquire(): Promise<HeldLock> {
     const deadline = Date.now() + this.timeoutMs;
     let delay = this.retryDelayMs;
+    let tookOverStale = false;
     for (;;) {
-      const held = await this.tryCreate();
+      const held = await this.tryCreate(tookOverStale);
       if (held) return held;
-      if (await this.recoverIfStale()) continue;
+      const recovery = await this.recoverIfStale();
+      tookOverStale ||= recovery === 'took-over';
+      if (recovery !== 'wait') continue;
       const left = deadline - Date.now();
       if (left <= 0) {
         const holder = await identify(this.path).catch(() => undefined);
@@ -113,7 +123,7 @@ export class CrossProcessLock {
     }
   }
 
-  private async tryCreate(): Promise<HeldLock | undefined> {
+  private async tryCreate(tookOverStale: boolean): Promise<HeldLock | undefined> {
     let handle: fs.FileHandle;
     // Counted before the file exists, so a sibling in this process never judges the fresh lock stale.
     own(this.path, 1);
@@ -137,7 +147,7 @@ export class CrossProcessLock {
       } finally {
         await handle.close();
       }
-      return this.held({ ino: s.ino, dev: s.dev, mtimeNs: s.mtimeNs, content });
+      return this.held({ ino: s.ino, dev: s.dev, mtimeNs: s.mtimeNs, content }, tookOverStale);
     } catch (e) {
       own(this.path, -1);
       await fs.rm(this.path, { force: true });
@@ -145,7 +155,7 @@ export class CrossProcessLock {
     }
   }
 
-  private held(identity: LockIdentity): HeldLock {
+  private held(identity: LockIdentity, tookOverStale: boolean): HeldLock {
     let current = identity;
     let released = false;
     const beat = setInterval(() => {
@@ -159,6 +169,7 @@ export class CrossProcessLock {
     }, Math.max(50, this.staleAfterMs / 4));
     beat.unref();
     return {
+      tookOverStale,
       release: async () => {
         if (released) return;
         released = true;
@@ -179,21 +190,22 @@ export class CrossProcessLock {
     const ageMs = Date.now() - Number(lock.mtimeNs / 1_000_000n);
     if (ageMs > this.staleAfterMs) return true;
     const pid = ownerPid(lock.content);
-    if (pid === undefined) return false; // still being written, or not ours to judge: age decides
+    // A live owner writes its pid right after creating the file; one that stays empty was left by a crash in between.
+    if (pid === undefined) return ageMs > Math.min(emptyLockGraceMs, this.staleAfterMs);
     if (pid === process.pid) return !ownedHere.has(this.path);
     return !isProcessAlive(pid);
   }
 
   /**
-   * Takes a stale lock away; true when the caller should retry at once.
+   * Takes a stale lock away.
    * Recoverers first take a short-lived guard and re-judge under it, so two
    * of them can never both remove locks; the rename-then-verify step puts
    * back a lock that a live owner renewed between judging and removing.
    */
-  private async recoverIfStale(): Promise<boolean> {
+  private async recoverIfStale(): Promise<Recovery> {
     const seen = await identify(this.path);
-    if (!seen) return true;
-    if (!this.isStale(seen)) return false;
+    if (!seen) return 'retry';
+    if (!this.isStale(seen)) return 'wait';
 
     const guard = `${this.path}.recovering`;
     try {
@@ -201,28 +213,28 @@ export class CrossProcessLock {
     } catch (e) {
       if (!isErrno(e, 'EEXIST')) throw e;
       await this.clearAbandonedGuard(guard);
-      return false;
+      return 'wait';
     }
     try {
       const judged = await identify(this.path);
-      if (!judged) return true;
-      if (!this.isStale(judged)) return false;
+      if (!judged) return 'retry';
+      if (!this.isStale(judged)) return 'wait';
       const aside = `${this.path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
         await fs.rename(this.path, aside);
       } catch (e) {
-        if (isErrno(e, 'ENOENT')) return true;
+        if (isErrno(e, 'ENOENT')) return 'retry';
         throw e;
       }
       const moved = await identify(aside);
       if (moved && !sameLock(moved, judged)) {
         await fs.link(aside, this.path).catch(() => {});
         await fs.rm(aside, { force: true });
-        return false;
+        return 'wait';
       }
       await fs.rm(aside, { force: true });
       this.logger.log('warning', `took over a stale cache lock left by process ${ownerPid(judged.content) ?? 'unknown'}`);
-      return true;
+      return 'took-over';
     } finally {
       await fs.rm(guard, { force: true });
     }

@@ -58,6 +58,10 @@ export class FilePersistence implements Persistence {
     return this.file.moveAside();
   }
 
+  recoverAfterCrash(): Promise<void> {
+    return this.file.removeOrphanTempFiles();
+  }
+
   describe(): string {
     return `plaintext file ${this.path}`;
   }

@@ -94,6 +94,10 @@ export class EncryptedFilePersistence implements Persistence {
     return this.file.moveAside();
   }
 
+  recoverAfterCrash(): Promise<void> {
+    return this.file.removeOrphanTempFiles();
+  }
+
   describe(): string {
     return `encrypted file ${this.path} (key in ${this.keyStore.describe()})`;
   }

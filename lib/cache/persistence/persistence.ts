@@ -16,4 +16,6 @@ export interface Persistence {
   readonly lockPath: string;
   /** Moves the stored blob aside so nothing is lost when it is replaced by a repaired one; returns where it went. */
   quarantine(): Promise<string | undefined>;
+  /** Called under the lock after taking over the lock of a writer that died: removes what its interrupted save left. */
+  recoverAfterCrash(): Promise<void>;
 }

@@ -166,7 +166,8 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
   }
 
   private async writeRound(): Promise<void> {
-    await this.lock.withLock(async () => {
+    await this.lock.withLock(async (held) => {
+      if (held.tookOverStale) await this.persistence.recoverAfterCrash();
       const stamp = await this.persistence.stamp();
       let theirs: { json: CacheJson; text: string | undefined };
       let mustWrite = false;

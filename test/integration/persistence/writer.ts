@@ -1,7 +1,8 @@
 /**
  * A cache-writing child process for the multi-process tests.
  * Usage: writer.ts <cache path> <writer id> <count> [crash-in-save-at=<n>]
- * Prints "committed <i>" once write i is on disk (afterAccess resolved).
+ * Each write adds one token response and waits for afterAccess(), as a facade
+ * call does; it prints "committed <i>" once write i is on disk.
  * With crash-in-save-at, it SIGKILLs itself inside save number n: after the
  * temp file is written, before the rename, while it holds the lock.
  */
@@ -33,7 +34,6 @@ const cache = await PersistentTokenCache.open(new CrashingPersistence(path, { al
   lock: { timeoutMs: 60_000, staleAfterMs: 60_000 },
 });
 for (let i = 0; i < count; i++) {
-  await cache.beforeAccess();
   cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: [`scope-${id}-${i}`], response: writerResponse(id, i) });
   await cache.afterAccess();
   process.stdout.write(`committed ${i}\n`);

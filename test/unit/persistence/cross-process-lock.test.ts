@@ -28,6 +28,7 @@ describe('CrossProcessLock', () => {
 
   it('writes "<pid> <process name>" like msal-extensions and removes the file on release', async () => {
     const held = await new CrossProcessLock(lockPath).acquire();
+    expect(held.tookOverStale).toBe(false);
     const content = await readFile(lockPath, 'utf8');
     expect(content).toMatch(new RegExp(`^${process.pid} \\S`));
     expect(ownerPid(content)).toBe(process.pid);
@@ -72,6 +73,7 @@ describe('CrossProcessLock', () => {
     await writeFile(lockPath, `${deadPid()} crashed-writer`);
     const logger = recordingLogger();
     const held = await new CrossProcessLock(lockPath, { timeoutMs: 2000, logger }).acquire();
+    expect(held.tookOverStale).toBe(true);
     expect(ownerPid(await readFile(lockPath, 'utf8'))).toBe(process.pid);
     expect(logger.lines.some((l) => l.level === 'warning' && /stale cache lock/.test(l.message))).toBe(true);
     await held.release();
@@ -96,6 +98,15 @@ describe('CrossProcessLock', () => {
   it('a fresh lock without content yet (its owner is between create and write) is not stale', async () => {
     await writeFile(lockPath, '');
     await expect(new CrossProcessLock(lockPath, { timeoutMs: 100, retryDelayMs: 5 }).acquire()).rejects.toThrow(/timed out/);
+  });
+
+  it('an empty lock older than a short grace (its owner died between create and write) is taken over', async () => {
+    await writeFile(lockPath, '');
+    const old = new Date(Date.now() - 3_000);
+    await utimes(lockPath, old, old);
+    const held = await new CrossProcessLock(lockPath, { timeoutMs: 2000 }).acquire();
+    expect(held.tookOverStale).toBe(true);
+    await held.release();
   });
 
   it('many recoverers of one stale lock: exactly one holds it at a time, no stale files are left', async () => {
@@ -127,8 +138,8 @@ describe('CrossProcessLock', () => {
   });
 
   it('a holder keeps its lock fresh, so a long critical section is not taken over', async () => {
-    const first = await new CrossProcessLock(lockPath, { staleAfterMs: 200 }).acquire();
-    const second = new CrossProcessLock(lockPath, { staleAfterMs: 200, timeoutMs: 600, retryDelayMs: 5 }).acquire();
+    const first = await new CrossProcessLock(lockPath, { staleAfterMs: 400 }).acquire();
+    const second = new CrossProcessLock(lockPath, { staleAfterMs: 400, timeoutMs: 1200, retryDelayMs: 5 }).acquire();
     await expect(second).rejects.toThrow(/timed out/);
     await first.release();
   });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -98,6 +99,18 @@ describe('FilePersistence', () => {
     expect(await readFile(a!, 'utf8')).toBe('first');
     expect(await readFile(b!, 'utf8')).toBe('second');
     expect(await p.load()).toBeUndefined();
+  });
+
+  it('after a crash removes the temp files dead writers left, never those of live processes', async () => {
+    const path = join(dir, 'c.json');
+    const p = new FilePersistence(path, { allowPlaintext: true });
+    await p.save('{}');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    await writeFile(`${path}.tmp-${dead}-abcdef`, 'half a blob');
+    await writeFile(`${path}.tmp-${process.ppid}-abcdef`, 'a live writer');
+    await writeFile(join(dir, `other.json.tmp-${dead}-abcdef`), 'not ours');
+    await p.recoverAfterCrash();
+    expect((await readdir(dir)).sort()).toEqual(['c.json', `c.json.tmp-${process.ppid}-abcdef`, `other.json.tmp-${dead}-abcdef`]);
   });
 
   it('reports an unreadable location as an error, not as an empty cache', async () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -81,8 +82,10 @@ describe('PersistentTokenCache', () => {
     const fresh = await PersistentTokenCache.open(file());
     expect(findAt(fresh, 'ua')).toBeDefined();
     expect(findAt(fresh, 'ub')).toBeDefined();
-    // The writer that merged now holds both in memory too.
-    expect([findAt(a, 'ub'), findAt(b, 'ua')].filter(Boolean)).not.toHaveLength(0);
+    // Each writer catches up with the other's tokens on its next access.
+    await Promise.all([a.beforeAccess(), b.beforeAccess()]);
+    expect(findAt(a, 'ub')).toBeDefined();
+    expect(findAt(b, 'ua')).toBeDefined();
   });
 
   it('deletions propagate, and do not erase what others added meanwhile', async () => {
@@ -164,9 +167,13 @@ describe('PersistentTokenCache', () => {
     const cache = new PersistentTokenCache(flaky, { autoFlush: false });
     add(cache, 'mine');
     await expect(cache.afterAccess()).rejects.toThrow('disk full');
-    expect(findAt(cache, 'other')).toBeDefined(); // merged in memory even though the write failed
+    expect(cache.hasUnsavedChanges).toBe(true);
+    await expect(cache.beforeAccess()).rejects.toThrow('disk full'); // never reloads over unsaved changes
+    expect(findAt(cache, 'mine')).toBeDefined();
     fail = false;
     await cache.afterAccess();
+    await cache.beforeAccess();
+    expect(findAt(cache, 'other')).toBeDefined();
     const fresh = await PersistentTokenCache.open(file());
     expect(findAt(fresh, 'mine')).toBeDefined();
     expect(findAt(fresh, 'other')).toBeDefined();
@@ -203,6 +210,47 @@ describe('PersistentTokenCache', () => {
     const fresh = await PersistentTokenCache.open(file());
     expect(findAt(fresh, 'u1')).toBeDefined();
     expect(findAt(fresh, 'u2')).toBeDefined();
+  });
+
+  it('clear() removes what it held, unknown members included, but not what others added since', async () => {
+    await writeFile(path, JSON.stringify({ Unknown: { k: 1 } }));
+    const cache = await PersistentTokenCache.open(file());
+    add(cache, 'u1');
+    await cache.afterAccess();
+    const other = await PersistentTokenCache.open(file());
+    add(other, 'u2');
+    await other.afterAccess();
+    cache.clear();
+    await cache.afterAccess();
+    const onDisk = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    expect(onDisk).not.toHaveProperty('Unknown');
+    const fresh = await PersistentTokenCache.open(file());
+    expect(findAt(fresh, 'u1')).toBeUndefined();
+    expect(findAt(fresh, 'u2')).toBeDefined();
+  });
+
+  it('a caller replacing the contents with deserialize() is persisted like any change', async () => {
+    const source = new SerializableTokenCache();
+    add(source, 'imported');
+    const cache = await PersistentTokenCache.open(file());
+    cache.deserialize(source.serialize());
+    await cache.afterAccess();
+    expect(findAt(await PersistentTokenCache.open(file()), 'imported')).toBeDefined();
+  });
+
+  it('takes over the lock of a writer that died mid-save and cleans up after it', async () => {
+    const seed = await PersistentTokenCache.open(file());
+    add(seed, 'u1');
+    await seed.afterAccess();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    await writeFile(`${path}.lockfile`, `${dead} python`);
+    await writeFile(`${path}.tmp-${dead}-0123456789ab`, '{"AccessToken":{"half');
+    const cache = await PersistentTokenCache.open(file(), { lock: { timeoutMs: 5000 } });
+    add(cache, 'u2');
+    await cache.afterAccess();
+    expect(await readdir(dir)).toEqual(['msal.cache.json']);
+    await cache.beforeAccess();
+    expect(findAt(cache, 'u1')).toBeDefined();
   });
 
   it('exposes its hooks to a facade; a plain cache has none', () => {

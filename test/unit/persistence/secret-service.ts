@@ -5,6 +5,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import dbus from 'dbus-next';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -55,11 +57,38 @@ export async function startSecretService(dir: string): Promise<PrivateSecretServ
     stdio: ['pipe', 'ignore', 'ignore'],
   });
   keyring.stdin!.end('test-keyring-password');
-  return {
+  const service = {
     address,
     stop: async () => {
       await stopChild(keyring);
       await stopChild(bus);
     },
   };
+  try {
+    await waitForName(address, 'org.freedesktop.secrets', 15_000);
+  } catch (e) {
+    await service.stop();
+    throw e;
+  }
+  return service;
+}
+
+/**
+ * Until our daemon owns the name, a client call would make the bus auto-start
+ * a second, locked keyring daemon that outlives the test. NameHasOwner never
+ * starts anything.
+ */
+async function waitForName(address: string, name: string, timeoutMs: number): Promise<void> {
+  const bus = dbus.sessionBus({ busAddress: address });
+  try {
+    const proxy = await bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus');
+    const iface = proxy.getInterface('org.freedesktop.DBus');
+    const deadline = Date.now() + timeoutMs;
+    while (!((await iface['NameHasOwner']!(name)) as boolean)) {
+      if (Date.now() > deadline) throw new Error(`${name} did not appear on the test bus`);
+      await sleep(50);
+    }
+  } finally {
+    bus.disconnect();
+  }
 }
