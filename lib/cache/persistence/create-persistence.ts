@@ -6,7 +6,8 @@
 import type { Logger } from '../../app/logger.js';
 import { silentLogger } from '../../app/logger.js';
 import { PersistenceError } from '../../errors.js';
-import { FilePersistence, requireCachePath } from './file-persistence.js';
+import { requireCachePath } from './file-backed-persistence.js';
+import { FilePersistence } from './file-persistence.js';
 import { KeyringKeyStore, type KeyringKeyStoreOptions, type KeyStore } from './key-store.js';
 import { EncryptedFilePersistence } from './keyring-persistence.js';
 import type { Persistence } from './persistence.js';

@@ -9,10 +9,8 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { CacheCorruptError, PersistenceError } from '../../errors.js';
-import { AtomicFile } from './atomic-file.js';
-import { lockPathFor, requireCachePath } from './file-persistence.js';
+import { FileBackedPersistence } from './file-backed-persistence.js';
 import type { KeyStore } from './key-store.js';
-import type { Persistence } from './persistence.js';
 
 const magic = Buffer.from('BBC1', 'ascii');
 const ivLength = 12;
@@ -47,20 +45,15 @@ export interface EncryptedFilePersistenceOptions {
   lockPath?: string;
 }
 
-export class EncryptedFilePersistence implements Persistence {
-  readonly path: string;
-  readonly lockPath: string;
+export class EncryptedFilePersistence extends FileBackedPersistence {
   private key: Buffer | undefined;
-  private readonly file: AtomicFile;
 
   constructor(
     path: string,
     private readonly keyStore: KeyStore,
     options: EncryptedFilePersistenceOptions = {},
   ) {
-    this.path = requireCachePath(path);
-    this.lockPath = options.lockPath ?? lockPathFor(path);
-    this.file = new AtomicFile(path);
+    super(path, options.lockPath);
   }
 
   async load(): Promise<string | undefined> {
@@ -84,18 +77,6 @@ export class EncryptedFilePersistence implements Persistence {
 
   async save(text: string): Promise<void> {
     await this.file.write(encryptBlob(await this.keyForWriting(), text));
-  }
-
-  stamp(): Promise<string | undefined> {
-    return this.file.stamp();
-  }
-
-  quarantine(): Promise<string | undefined> {
-    return this.file.moveAside();
-  }
-
-  recoverAfterCrash(): Promise<void> {
-    return this.file.removeOrphanTempFiles();
   }
 
   describe(): string {
