@@ -4,6 +4,8 @@ import { PublicClientApplication } from '../../../lib/app/public-client-applicat
 import { SerializableTokenCache } from '../../../lib/cache/serializable-token-cache.js';
 import { InvalidArgumentError, MalformedResponseError, StateMismatchError, IdTokenError } from '../../../lib/errors.js';
 import { PopAuthScheme } from '../../../lib/pop/pop-auth-scheme.js';
+import { SshCertAuthScheme } from '../../../lib/pop/ssh-cert.js';
+import { generateKeyPairSync } from 'node:crypto';
 import type { TokenResult, ErrorResult } from '../../../lib/oauth2/types.js';
 import { approveDeviceCode, issueAuthCode, slowDownDeviceCode } from '../../support/sts/token.js';
 import { FAMILY_CLIENT_ID, FAMILY_CLIENT_ID_2, startLocalEntra, type LocalEntra } from '../../support/entra.js';
@@ -329,6 +331,26 @@ describe('PublicClientApplication against the local STS', () => {
     expect(tokenRequests().length).toBe(before);
     // A bearer request does not get the bound token.
     expect((await app.acquireTokenSilent(SCOPES, account))?.token_type).not.toBe('pop');
+  });
+
+  it('SSH certificates: req_cnf carries the public key, and the certificate is cached under key_id', async () => {
+    const app = newApp();
+    await signedIn(app);
+    const [account] = await app.getAccounts();
+    const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+    const scheme = new SshCertAuthScheme({ publicKeyJwk: { kty: 'RSA', n: jwk.n, e: jwk.e }, keyId: 'my-ssh-key' });
+    const r = await app.acquireTokenSilent(['https://pas.windows.net/CheckMyAccess/Linux/.default'], account, { authScheme: scheme });
+    expect(r?.token_type).toBe('ssh-cert');
+    expect(r?.access_token).toMatch(/^ssh-rsa-cert-v01@openssh\.com /);
+    const form = tokenRequests().at(-1)!.form;
+    expect(form.get('token_type')).toBe('ssh-cert');
+    expect(JSON.parse(form.get('req_cnf')!)).toMatchObject({ kty: 'RSA', n: jwk.n });
+    expect(form.get('key_id')).toBe('my-ssh-key');
+    const before = tokenRequests().length;
+    const again = await app.acquireTokenSilent(['https://pas.windows.net/CheckMyAccess/Linux/.default'], account, { authScheme: scheme });
+    expect(again?.access_token).toBe(r?.access_token);
+    expect(tokenRequests().length).toBe(before);
+    expect(() => new SshCertAuthScheme({ publicKeyJwk: { kty: 'RSA', n: jwk.n, e: jwk.e }, keyId: '' })).toThrow(InvalidArgumentError);
   });
 
   it('a malformed token endpoint reply throws a typed error', async () => {
