@@ -6,16 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublicClientApplication } from '../../../lib/app/public-client-application.js';
 import { PrivateBus } from '../../support/fake-broker/controller.js';
+import { authorityMetadataFor } from '../../support/offline-entra.js';
 
 const LINUX = { platform: 'linux' as const, wsl: false };
 const OFFLINE = {
   clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
   authority: 'https://login.microsoftonline.com/organizations',
-  authorityMetadata: {
-    issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
-    authorization_endpoint: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize',
-    token_endpoint: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token',
-  },
+  authorityMetadata: authorityMetadataFor('organizations'),
   instanceDiscovery: false,
   enableBrokerOnLinux: true,
 };

@@ -10,6 +10,7 @@ import { PopAuthScheme } from '../../../lib/pop/pop-auth-scheme.js';
 import type { ErrorResult, TokenResult } from '../../../lib/oauth2/types.js';
 import { FakeBroker, PrivateBus, SecretService } from '../../support/fake-broker/controller.js';
 import { TEST_OID, TEST_TENANT } from '../../support/fake-broker/protocol.js';
+import { authorityMetadataFor, instanceDiscoveryMetadata } from '../../support/offline-entra.js';
 
 const CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 const SCOPES = ['User.Read'];
@@ -17,22 +18,8 @@ const LINUX = { platform: 'linux' as const, wsl: false };
 /** Everything discovery would fetch, given up front: these tests make no HTTP request. */
 const OFFLINE_ENTRA = {
   authority: 'https://login.microsoftonline.com/common',
-  authorityMetadata: {
-    issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
-    authorization_endpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
-    token_endpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
-    device_authorization_endpoint: 'https://login.microsoftonline.com/common/oauth2/v2.0/devicecode',
-  },
-  instanceDiscoveryMetadata: {
-    tenant_discovery_endpoint: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
-    metadata: [
-      {
-        preferred_network: 'login.microsoftonline.com',
-        preferred_cache: 'login.windows.net',
-        aliases: ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
-      },
-    ],
-  },
+  authorityMetadata: authorityMetadataFor('common'),
+  instanceDiscoveryMetadata,
 };
 
 let bus: PrivateBus;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SerializableTokenCache } from '../../../lib/cache/serializable-token-cache.js';
+import { PublicClientApplication } from '../../../lib/app/public-client-application.js';
+import { authorityMetadataFor, instanceDiscoveryMetadata } from '../../support/offline-entra.js';
 import { ALIASES, CLIENT_ID, ENV, TENANT, homeId, userResponse } from '../../unit/cache/fixtures.js';
 import {
   BlobPlugin,
@@ -30,6 +32,20 @@ interface PyRead {
   after_remove?: Record<string, string[]>;
 }
 
+/** Our facade, offline, over a cache another library wrote: what acquireTokenSilent serves. */
+async function servedSilently(cache: SerializableTokenCache): Promise<{ token_source?: string; access_token?: string } | null> {
+  const app = new PublicClientApplication({
+    clientId: CLIENT_ID,
+    authority: `https://login.microsoftonline.com/${TENANT}`,
+    authorityMetadata: authorityMetadataFor(TENANT),
+    instanceDiscoveryMetadata,
+    tokenCache: cache,
+    httpClient: { send: () => Promise.reject(new Error('no network in this test')) },
+  });
+  const [account] = await app.getAccounts();
+  return app.acquireTokenSilent(SCOPES, account);
+}
+
 /** What our cache holds after a user sign-in and an app-only token, as the facade would add them. */
 function ourCache(options: { appOnlyHomeAccountId?: null | '' } = {}): SerializableTokenCache {
   const cache = new SerializableTokenCache(options);
@@ -51,7 +67,7 @@ function ourCache(options: { appOnlyHomeAccountId?: null | '' } = {}): Serializa
 }
 
 describe('MSAL Python writes, we read', () => {
-  it('finds the AT, RT, id token, account and FOCI metadata MSAL Python cached, and app-only tokens with null', () => {
+  it('finds the AT, RT, id token, account and FOCI metadata MSAL Python cached, and app-only tokens with null', async () => {
     const { blob } = runMsalPython<{ blob: string }>('write', {
       events: [
         {
@@ -84,6 +100,8 @@ describe('MSAL Python writes, we read', () => {
     ]);
     const appAt = cache.findAccessToken({ homeAccountId: null, environments: ALIASES, clientId: 'daemon-app', realm: TENANT, scopes: ['https://graph.microsoft.com/.default'] });
     expect(appAt?.secret).toBe('py-app-at');
+
+    expect(await servedSilently(cache)).toMatchObject({ token_source: 'cache', access_token: 'py-at' });
   });
 });
 
@@ -109,6 +127,7 @@ describe('MSAL Node writes, we read', () => {
     cache.updateRefreshToken(rts[0]!, 'rotated');
     const rewritten = Object.values(JSON.parse(cache.serialize()).Account as Record<string, Record<string, unknown>>)[0]!;
     expect(rewritten).toEqual(nodeAccount);
+    expect(await servedSilently(cache)).toMatchObject({ token_source: 'cache', access_token: 'node-at' });
   });
 });
 
