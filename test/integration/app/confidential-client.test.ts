@@ -8,6 +8,8 @@ import { ConfidentialClientApplication } from '../../../lib/app/confidential-cli
 import { InvalidArgumentError, CredentialError } from '../../../lib/errors.js';
 import type { ErrorResult, TokenResult } from '../../../lib/oauth2/types.js';
 import { signJwt } from '../../support/sts/tokens.js';
+import { routedHttp } from '../../support/http.js';
+import { authorityMetadataFor, instanceDiscoveryMetadata } from '../../support/offline-entra.js';
 import { CLIENT_SECRET, CONFIDENTIAL_CLIENT_ID, startLocalEntra, type LocalEntra } from '../../support/entra.js';
 
 const APP_SCOPES = ['https://graph.microsoft.com/.default'];
@@ -77,6 +79,43 @@ describe('ConfidentialClientApplication against the local STS', () => {
     await app.removeTokensForClient();
     expect(((await app.acquireTokenForClient(APP_SCOPES)) as TokenResult).token_source).toBe('identity_provider');
     expect(tokenRequests()).toHaveLength(2);
+  });
+
+  it('regional endpoints: client credentials go to <region>.login.microsoft.com, other grants stay central', async () => {
+    const http = routedHttp(entra.sts.baseUrl); // real host names, answered by the local STS
+    const tenant = entra.tenantId;
+    const app = new ConfidentialClientApplication({
+      clientId: CONFIDENTIAL_CLIENT_ID,
+      clientCredential: CLIENT_SECRET,
+      authority: `https://login.microsoftonline.com/${tenant}`,
+      // The STS signs ID tokens as itself.
+      authorityMetadata: { ...authorityMetadataFor(tenant), issuer: entra.state.issuer(tenant) },
+      instanceDiscoveryMetadata,
+      httpClient: http,
+      azureRegion: 'westus',
+    });
+    expect(((await app.acquireTokenForClient(APP_SCOPES)) as TokenResult).token_source).toBe('identity_provider');
+    expect(http.urls.at(-1)).toBe(`https://westus.login.microsoft.com/${tenant}/oauth2/v2.0/token`);
+    await app.acquireTokenOnBehalfOf(
+      await signJwt(entra.state.key, { oid: entra.alice.oid, tid: entra.alice.tid, sub: entra.alice.oid, exp: Math.floor(Date.now() / 1000) + 600 }),
+      ['https://downstream.contoso.com/read'],
+    );
+    expect(http.urls.at(-1)).toBe(`https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token`);
+    const forced = new ConfidentialClientApplication({
+      clientId: CONFIDENTIAL_CLIENT_ID,
+      clientCredential: CLIENT_SECRET,
+      authority: `https://login.microsoftonline.com/${tenant}`,
+      authorityMetadata: authorityMetadataFor(tenant),
+      instanceDiscoveryMetadata,
+      httpClient: http,
+    });
+    process.env['MSAL_FORCE_REGION'] = 'eastus';
+    try {
+      await forced.acquireTokenForClient(APP_SCOPES);
+    } finally {
+      delete process.env['MSAL_FORCE_REGION'];
+    }
+    expect(http.urls.at(-1)).toBe(`https://eastus.login.microsoft.com/${tenant}/oauth2/v2.0/token`);
   });
 
   it('a wrong secret is an invalid_client value', async () => {
