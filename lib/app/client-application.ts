@@ -45,8 +45,8 @@ export interface SilentOptions {
   authScheme?: AuthScheme;
 }
 
-/** SilentOptions after the auth scheme was turned into parameters. */
-interface PreparedSilentOptions extends Omit<SilentOptions, 'authScheme'> {
+/** SilentOptions after the auth scheme was turned into parameters (kept too, for the broker, which signs itself). */
+export interface PreparedSilentOptions extends SilentOptions {
   keyId?: string;
 }
 
@@ -145,7 +145,9 @@ export abstract class ClientApplication {
 
   protected async resolveAuthority(): Promise<ResolvedAuthority> {
     if (this.resolved) return this.resolved;
-    const resolved = await this.authority.resolve(this.http, this.logger);
+    const { aliases, environment, ...rest } = await this.authority.resolve(this.http, this.logger);
+    // Tokens are written under the preferred cache alias, so lookups try it first.
+    const resolved = { ...rest, environment, aliases: [environment, ...aliases.filter((a) => a !== environment)] };
     this.resolved = resolved;
     return resolved;
   }
@@ -280,11 +282,11 @@ export abstract class ClientApplication {
   }
 
   private async silentWithScheme(scopes: string[], account: Account, options: SilentOptions): Promise<AcquireTokenResult | null> {
-    const { authScheme, ...rest } = options;
-    const prepared = await prepareAuthScheme(authScheme, this.popKeys);
-    if (!prepared) return this.silentSlow(scopes, account, { ...rest, ...(rest.data?.key_id !== undefined ? { keyId: rest.data.key_id } : {}) });
-    const result = await this.silentSlow(scopes, account, { ...rest, data: { ...rest.data, ...prepared.extra }, keyId: prepared.keyId });
-    return result ? prepared.finalize(result) : result;
+    const prepared = await prepareAuthScheme(options.authScheme, this.popKeys);
+    if (!prepared) return this.silentSlow(scopes, account, { ...options, ...(options.data?.key_id !== undefined ? { keyId: options.data.key_id } : {}) });
+    const result = await this.silentSlow(scopes, account, { ...options, data: { ...options.data, ...prepared.extra }, keyId: prepared.keyId });
+    // The broker signs PoP requests itself; only tokens bound to our own key get our signature.
+    return result && result.token_source !== 'broker' ? prepared.finalize(result) : result;
   }
 
   private async silentSlow(scopes: string[], account: Account, options: PreparedSilentOptions): Promise<AcquireTokenResult | null> {

@@ -17,7 +17,7 @@ import { nonceHash } from '../oauth2/auth-code-flow.js';
 import { scopesToString } from '../oauth2/scopes.js';
 import type { AcquireTokenResult, ErrorResult } from '../oauth2/types.js';
 import { isErrorResult } from '../oauth2/types.js';
-import { assertScopes, ClientApplication, type SilentOptions } from './client-application.js';
+import { assertScopes, ClientApplication, type PreparedSilentOptions } from './client-application.js';
 import type { PublicClientApplicationOptions } from './options.js';
 import { errorResult } from './token-result.js';
 import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
@@ -116,10 +116,13 @@ export class PublicClientApplication extends ClientApplication {
   protected override async silentViaBroker(
     scopes: string[],
     account: Account,
-    options: Omit<SilentOptions, 'authScheme'> & { keyId?: string },
+    options: PreparedSilentOptions,
     correlationId: string,
   ): Promise<AcquireTokenResult | undefined> {
-    if (!this.broker.use || account.account_source !== 'broker' || options.keyId !== undefined) return undefined;
+    if (!this.broker.use || account.account_source !== 'broker') return undefined;
+    // SSH certificates are not a broker feature; PoP is, with the broker's own key.
+    if (options.authScheme !== undefined && !(options.authScheme instanceof PopAuthScheme)) return undefined;
+    const pop = options.authScheme instanceof PopAuthScheme ? options.authScheme.brokerPopParams : undefined;
     const availability = await this.brokerSession.get();
     if (!availability.available) return undefined;
     const authority = await this.resolveAuthority();
@@ -136,6 +139,7 @@ export class PublicClientApplication extends ClientApplication {
     const claims = this.claims(options.claimsChallenge);
     const ctx = this.brokerContext(availability.runtime, authority, scopes, correlationId, {
       ...(claims ? { claims } : {}),
+      ...(pop ? { pop } : {}),
       ...(held ? { accessTokenToRenew: held.secret } : {}),
     });
     const outcome = await settle(availability.runtime.acquireTokenSilently(ctx.params, correlationId, account.local_account_id));

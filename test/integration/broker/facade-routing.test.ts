@@ -134,6 +134,19 @@ describe('broker routing in the facade', () => {
     expect(sent.popParams).toMatchObject({ httpMethod: 'GET', uriHost: 'graph.microsoft.com', uriPath: '/v1.0/me', nonce: 'n-1' });
   });
 
+  it('PoP silently for a broker account: the broker signs, with pop params', async () => {
+    const app = newApp();
+    await app.acquireTokenInteractive(SCOPES, { parentWindowHandle: console_, browserLauncher: noBrowser });
+    const [account] = await app.getAccounts();
+    await broker.behave('acquireTokenSilently', { kind: 'token', pop: true });
+    broker.clearCalls();
+    const scheme = new PopAuthScheme({ httpMethod: 'POST', url: 'https://graph.microsoft.com/v1.0/me/sendMail', nonce: 'n-2' });
+    const r = await app.acquireTokenSilent(SCOPES, account, { authScheme: scheme });
+    expect(r).toMatchObject({ token_source: 'broker', token_type: 'pop', access_token: 'fake-pop-access-token' });
+    const sent = (broker.lastCall('acquireTokenSilently')!.request as { authParameters: { popParams: Record<string, unknown> } }).authParameters;
+    expect(sent.popParams).toMatchObject({ httpMethod: 'POST', uriPath: '/v1.0/me/sendMail', nonce: 'n-2' });
+  });
+
   it('FallbackToNativeMsal from the broker drops to the browser flow', async () => {
     await broker.behave('acquireTokenSilently', { kind: 'error', status: 21, context: 'use MSAL' });
     let opened: string | undefined;
