@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
 import { PublicClientApplication } from '../../../lib/app/public-client-application.js';
 import { SerializableTokenCache } from '../../../lib/cache/serializable-token-cache.js';
-import { InvalidArgumentError, MalformedResponseError, StateMismatchError, IdTokenError } from '../../../lib/errors.js';
+import { AbortError, BrowserInteractionTimeoutError, InvalidArgumentError, MalformedResponseError, StateMismatchError, IdTokenError } from '../../../lib/errors.js';
 import { PopAuthScheme } from '../../../lib/pop/pop-auth-scheme.js';
 import { SshCertAuthScheme } from '../../../lib/pop/ssh-cert.js';
 import { generateKeyPairSync } from 'node:crypto';
@@ -351,6 +351,33 @@ describe('PublicClientApplication against the local STS', () => {
     expect(again?.access_token).toBe(r?.access_token);
     expect(tokenRequests().length).toBe(before);
     expect(() => new SshCertAuthScheme({ publicKeyJwk: { kty: 'RSA', n: jwk.n, e: jwk.e }, keyId: '' })).toThrow(InvalidArgumentError);
+  });
+
+  it('interactive sign-in that nobody completes: a typed timeout, or an abort, and the loopback port is released', async () => {
+    const app = newApp();
+    let redirect: string | undefined;
+    const idle = async (url: string) => {
+      redirect = new URL(url).searchParams.get('redirect_uri') ?? undefined;
+    };
+    await expect(app.acquireTokenInteractive(SCOPES, { browserLauncher: idle, timeout: 0.5 })).rejects.toBeInstanceOf(BrowserInteractionTimeoutError);
+    await expect(fetch(redirect!)).rejects.toThrow(); // nothing listens any more
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    await expect(app.acquireTokenInteractive(SCOPES, { browserLauncher: idle, signal: ac.signal })).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it('never logs tokens or personal data unless PII logging is on', async () => {
+    const lines: Array<{ message: string; pii: boolean }> = [];
+    const app = newApp({ logger: { level: 'verbose', callback: (_l: string, message: string, pii: boolean) => lines.push({ message, pii }) } });
+    entra.state.accessTokenLifetime = 60;
+    const r = await signedIn(app);
+    const [account] = await app.getAccounts();
+    await app.acquireTokenSilent(SCOPES, account);
+    await app.acquireTokenByUsernamePassword(entra.alice.username, 'wrong', SCOPES);
+    const secrets = [r.access_token, r.refresh_token!, r.id_token!, entra.alice.username, entra.alice.password!];
+    expect(lines.length).toBeGreaterThan(0);
+    for (const { message } of lines) for (const secret of secrets) expect(message).not.toContain(secret);
+    expect(lines.every((l) => !l.pii)).toBe(true);
   });
 
   it('a malformed token endpoint reply throws a typed error', async () => {
