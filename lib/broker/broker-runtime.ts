@@ -95,11 +95,7 @@ export class BrokerRuntime {
     accountHint = '',
     options: CallOptions = {},
   ): Promise<BrokerAuthResult> {
-    checkAuthParams(params);
-    const correlation = this.correlation(correlationId);
-    return this.authCall('signInInteractively', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
-      this.native.signInInteractively(toNativeWindow(parentWindow), params, correlation, accountHint),
-    );
+    return this.signInWithWindow('signInInteractively', params, correlationId, parentWindow, accountHint, options);
   }
 
   /** Silent first, interactive when the broker needs the user. */
@@ -110,10 +106,22 @@ export class BrokerRuntime {
     accountHint = '',
     options: CallOptions = {},
   ): Promise<BrokerAuthResult> {
+    return this.signInWithWindow('signIn', params, correlationId, parentWindow, accountHint, options);
+  }
+
+  /** The two sign-ins that may show UI share the native signature (window, params, correlation, hint). */
+  private signInWithWindow(
+    method: 'signIn' | 'signInInteractively',
+    params: AuthParams,
+    correlationId: string,
+    parentWindow: WindowHandle,
+    accountHint: string,
+    options: CallOptions,
+  ): Promise<BrokerAuthResult> {
     checkAuthParams(params);
     const correlation = this.correlation(correlationId);
-    return this.authCall('signIn', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
-      this.native.signIn(toNativeWindow(parentWindow), params, correlation, accountHint),
+    return this.authCall(method, DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
+      this.native[method](toNativeWindow(parentWindow), params, correlation, accountHint),
     );
   }
 
