@@ -121,7 +121,7 @@ describe.runIf(secretServiceAvailable())('with a real Secret Service (gnome-keyr
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
-    service = await startSecretService(dir);
+    service = await startSecretService();
     process.env['DBUS_SESSION_BUS_ADDRESS'] = service.address;
   });
   afterAll(async () => {
