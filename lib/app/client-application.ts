@@ -468,8 +468,8 @@ export abstract class ClientApplication {
     }
     const correlationId = options.correlationId ?? newCorrelationId();
     const validated = validateAuthCodeResponse(flow, authResponse);
-    if (isErrorResult(validated as ErrorResponse)) return errorResult(validated as ErrorResponse, correlationId);
-    return this.redeemAuthCode(ApiId.acquireTokenByAuthorizationCode, (validated as { code: string }).code, {
+    if (isErrorResult(validated)) return errorResult(validated, correlationId);
+    return this.redeemAuthCode(ApiId.acquireTokenByAuthorizationCode, validated.code, {
       scopes: options.scopes ?? withoutReservedScopes(flow.scope),
       ...(flow.redirect_uri !== undefined ? { redirectUri: flow.redirect_uri } : {}),
       codeVerifier: flow.code_verifier,
@@ -585,8 +585,8 @@ export abstract class ClientApplication {
         : undefined;
     if (realm?.account_type === 'Federated') {
       const saml = await obtainSamlAssertion(this.http, { realm, username, password });
-      if (isErrorResult(saml as ErrorResponse)) return errorResult(saml as ErrorResponse, correlationId);
-      const { assertion, samlVersion } = saml as { assertion: string; samlVersion: '1.1' | '2.0' };
+      if (isErrorResult(saml)) return errorResult(saml, correlationId);
+      const { assertion, samlVersion } = saml;
       response = await bySamlBearer(this.tokenClient, endpoint, { assertion, samlVersion, scopes: decorated, ...(claims ? { claims } : {}) }, { headers });
     } else {
       response = await byUsernamePassword(

@@ -6,8 +6,7 @@
 import type { Account } from '../app/account.js';
 import { PublicClientApplication } from '../app/public-client-application.js';
 import { defaultBrowserLauncher } from '../interactive/browser.js';
-import type { DeviceFlow } from '../oauth2/device-flow.js';
-import { isErrorResult, type AcquireTokenResult, type ErrorResult } from '../oauth2/types.js';
+import { isErrorResult, type AcquireTokenResult } from '../oauth2/types.js';
 import { PopAuthScheme } from '../pop/pop-auth-scheme.js';
 import { createCliApp } from './app.js';
 import { UsageError, type TokenArgs } from './args.js';
@@ -69,7 +68,7 @@ async function viaDeviceCode(
   authScheme: PopAuthScheme | undefined,
 ): Promise<AcquireTokenResult> {
   const started = await app.initiateDeviceFlow(args.scopes);
-  if (isDeviceFlowError(started)) return started;
+  if (isErrorResult(started)) return started;
   const flow = started;
   io.stderr.write(`${flow.message ?? `To sign in, open ${String(flow.verification_uri)} and enter the code ${flow.user_code}`}\n`);
   // A log gets a new line only when the minute changes; a terminal shows a live countdown.
@@ -87,10 +86,6 @@ async function viaDeviceCode(
   } finally {
     progress.stop();
   }
-}
-
-function isDeviceFlowError(value: DeviceFlow | ErrorResult): value is ErrorResult {
-  return typeof (value as { error?: unknown }).error === 'string';
 }
 
 async function interactively(

@@ -59,7 +59,8 @@ export interface ErrorResult extends ErrorResponse {
 
 export type AcquireTokenResult = TokenResult | ErrorResult;
 
-export function isErrorResult(r: AcquireTokenResult | TokenResponse | ErrorResponse): r is ErrorResult {
+/** True for an OAuth error value (anything with a string `error`): results, replies, device flows. */
+export function isErrorResult(r: object): r is ErrorResult {
   return typeof (r as { error?: unknown }).error === 'string';
 }
 
