@@ -241,24 +241,63 @@ function printTable(results: Record<Contestant, ChildMessage>): void {
   }
 }
 
-async function parent(plan: TimingPlan): Promise<number> {
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * One figure per contestant from several rounds: the median of each round's
+ * figures, so one noisy round (a GC, the other core busy) cannot decide the ratio.
+ */
+function acrossRounds(rounds: Array<Record<Contestant, ChildMessage>>): Record<Contestant, ChildMessage> {
+  const out = {} as Record<Contestant, ChildMessage>;
+  for (const name of CONTESTANTS) {
+    const failed = rounds.map((r) => r[name]).find((r) => !r.ok);
+    if (failed) {
+      out[name] = failed;
+      continue;
+    }
+    const ms = rounds.map((r) => (r[name] as { ok: true; measurement: Measurement }).measurement);
+    out[name] = {
+      ok: true,
+      measurement: {
+        ...ms[0]!,
+        calls: ms.reduce((n, m) => n + m.calls, 0),
+        failures: ms.reduce((n, m) => n + m.failures, 0),
+        medianUs: median(ms.map((m) => m.medianUs)),
+        p99Us: median(ms.map((m) => m.p99Us)),
+        lag: { maxMs: median(ms.map((m) => m.lag.maxMs)), p99Ms: median(ms.map((m) => m.lag.p99Ms)), meanMs: median(ms.map((m) => m.lag.meanMs)) },
+        brokerCallsPerCall: median(ms.map((m) => m.brokerCallsPerCall ?? 0)),
+      },
+    };
+  }
+  return out;
+}
+
+async function parent(plan: TimingPlan, rounds: number): Promise<number> {
   const bus = await PrivateBus.start();
   const keyring = await SecretService.start(bus);
   const broker = await FakeBroker.start(bus);
   try {
-    const results = {} as Record<Contestant, ChildMessage>;
-    for (const name of CONTESTANTS) {
-      console.error(`running ${name}…`);
-      let firstTimed = Number.POSITIVE_INFINITY;
-      const result = await runChild(name, plan, bus.address, () => (firstTimed = broker.calls.length));
-      if (result.ok) {
-        const m = result.measurement;
-        const silent = broker.calls.slice(firstTimed).filter((c) => c.method === 'acquireTokenSilently').length;
-        m.brokerCallsPerCall = m.invoked > 0 ? silent / m.invoked : 0;
+    const all: Array<Record<Contestant, ChildMessage>> = [];
+    for (let round = 0; round < rounds; round++) {
+      const results = {} as Record<Contestant, ChildMessage>;
+      // Alternate the order so neither side always runs on a warmer machine.
+      const order = round % 2 === 0 ? [...CONTESTANTS] : [...CONTESTANTS].reverse();
+      for (const name of order) {
+        console.error(`round ${round + 1}/${rounds}: running ${name}…`);
+        let firstTimed = Number.POSITIVE_INFINITY;
+        const result = await runChild(name, plan, bus.address, () => (firstTimed = broker.calls.length));
+        if (result.ok) {
+          const m = result.measurement;
+          const silent = broker.calls.slice(firstTimed).filter((c) => c.method === 'acquireTokenSilently').length;
+          m.brokerCallsPerCall = m.invoked > 0 ? silent / m.invoked : 0;
+        }
+        broker.clearCalls();
+        results[name] = result;
       }
-      broker.clearCalls();
-      results[name] = result;
+      all.push(results);
     }
+    console.log(`median of ${rounds} round(s), contestants alternating order:`);
+    const results = acrossRounds(all);
     printTable(results);
     const oursFine = (name: Contestant): boolean => {
       const r = results[name];
@@ -278,6 +317,7 @@ const { values } = parseArgs({
     plan: { type: 'string' },
     calls: { type: 'string', default: '400' },
     'budget-ms': { type: 'string', default: '8000' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 
@@ -293,5 +333,7 @@ if (values.role !== undefined) {
   if (!Number.isInteger(calls) || calls < 10) throw new Error('--calls takes an integer of at least 10');
   if (!(budgetMs > 0)) throw new Error('--budget-ms must be positive');
   const plan: TimingPlan = { warmupCalls: 20, warmupBudgetMs: 5_000, maxCalls: calls, budgetMs, minCalls: 10 };
-  process.exitCode = await parent(plan);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a positive integer');
+  process.exitCode = await parent(plan, rounds);
 }
