@@ -16,7 +16,6 @@ import { ccsRoutingHeaders } from '../oauth2/ccs.js';
 import { mergeClaims } from '../oauth2/claims.js';
 import type { ClientAuthenticator } from '../oauth2/client-credential.js';
 import { byAuthorizationCode, byRefreshToken, bySamlBearer, byUsernamePassword } from '../oauth2/grants.js';
-import { createPkce } from '../oauth2/pkce.js';
 import { decorateScopes, RESERVED_SCOPES } from '../oauth2/scopes.js';
 import { TokenClient } from '../oauth2/token-client.js';
 import type { AcquireTokenResult, ErrorResponse, TokenResponse, TokenResult } from '../oauth2/types.js';

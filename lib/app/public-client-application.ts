@@ -4,6 +4,7 @@ import { brokerDecision, brokerRedirectUri, isBrokerFallbackError, type HostPlat
 import { CONSOLE_WINDOW_HANDLE, type AuthParams } from '../broker/types.js';
 import { isWsl } from '../interactive/browser.js';
 import { PopAuthScheme } from '../pop/pop-auth-scheme.js';
+import { SshCertAuthScheme } from '../pop/ssh-cert.js';
 import type { ResolvedAuthority } from '../authority/types.js';
 import type { Account } from './account.js';
 import { finishBrokerCall, interactiveViaBroker, settle, type BrokerCallContext } from './broker-flows.js';
@@ -173,7 +174,8 @@ export class PublicClientApplication extends ClientApplication {
     const correlationId = options.correlationId ?? newCorrelationId();
     const authority = await this.resolveAuthority();
     const claims = this.claims(options.claimsChallenge);
-    if (this.broker.use && !(options.authScheme !== undefined && !(options.authScheme instanceof PopAuthScheme))) {
+    // SSH certificates are not a broker feature; everything else goes to the broker when it is on.
+    if (this.broker.use && !(options.authScheme instanceof SshCertAuthScheme)) {
       const viaBroker = await this.interactiveWithBroker(scopes, options, authority, correlationId, claims);
       if (viaBroker) return viaBroker;
     }
