@@ -2,9 +2,9 @@
  * Turns one token response into the cache entries MSAL writes for it. Pure:
  * TokenCache.add commits the result in one synchronous step.
  */
-import { decodeJwt } from 'jose';
 import { InvalidArgumentError } from '../errors.js';
 import { homeAccountIdFrom } from '../oauth2/client-info.js';
+import { decodePart } from '../oauth2/id-token.js';
 import type { IdTokenClaims, TokenResponse } from '../oauth2/types.js';
 import type {
   AccessTokenEntry,
@@ -15,15 +15,23 @@ import type {
   RefreshTokenEntry,
 } from './entries.js';
 import { CredentialType } from './entries.js';
+import { computeExtCacheKey } from './ext-cache-key.js';
+import { cacheTarget } from './scopes.js';
 
 export interface CacheAddEvent {
   clientId: string;
-  /** Host the tokens are cached under (the authority's preferred cache alias). */
+  /** Host the tokens are cached under: the authority's host, or the host of the refresh token being redeemed. */
   environment: string;
   /** Tenant of the authority that issued the tokens. */
   realm: string;
   scopes: readonly string[];
   response: TokenResponse;
+  /**
+   * The token request's parameters, as MSAL Python's event carries them: key_id
+   * binds the AT to a key, the non-standard ones form its ext_cache_key, and
+   * username names the account when the ID token does not (ROPC).
+   */
+  data?: Readonly<Record<string, string | undefined>>;
   /** Claims of an id token the caller already validated; otherwise decoded (not validated) from the response. */
   idTokenClaims?: IdTokenClaims;
   /** Overrides the home account id derived from client_info / sub. */
@@ -32,8 +40,22 @@ export interface CacheAddEvent {
   accountSource?: string;
   /** The broker's own id for the account, which later broker calls need (local_account_id). */
   localAccountId?: string;
+  /** The account's username when neither the ID token nor data names it (federated ROPC). */
+  username?: string;
+  /** Overrides data.key_id. */
   keyId?: string;
+  /** Overrides the ext_cache_key computed from data. */
   extCacheKey?: string;
+  /**
+   * A silent refresh: write no Account entry, so an account removed while the
+   * request was in flight stays removed (MSAL Python's skip_account_creation).
+   */
+  skipAccountCreation?: boolean;
+  /**
+   * The cached RT this response's refresh_token replaces (a refresh): that entry
+   * gets the new secret in place instead of a new entry being added.
+   */
+  replacesRefreshToken?: RefreshTokenEntry;
   /** Epoch seconds; defaults to the clock. */
   now?: number;
 }
@@ -47,15 +69,23 @@ export interface ResponseEntries {
   appMetadata: AppMetadataEntry;
 }
 
+/**
+ * The ID token's claims, decoded but not validated (the facade validates before
+ * it caches). Decoded as MSAL Python's decode_part does, tolerating padding and
+ * the standard base64 alphabet, which jose's strict decoder rejects.
+ */
 function claimsOf(event: CacheAddEvent): IdTokenClaims | undefined {
   if (event.idTokenClaims) return event.idTokenClaims;
   const idToken = event.response.id_token;
   if (typeof idToken !== 'string' || !idToken) return undefined;
+  const payload = idToken.split('.')[1];
   try {
-    return decodeJwt(idToken) as IdTokenClaims;
+    const claims: unknown = JSON.parse(decodePart(payload ?? ''));
+    if (typeof claims === 'object' && claims !== null && !Array.isArray(claims)) return claims as IdTokenClaims;
   } catch (cause) {
     throw new InvalidArgumentError('response.id_token is not a JWT', { cause });
   }
+  throw new InvalidArgumentError('response.id_token is not a JWT');
 }
 
 /** AADv1-like endpoints send numbers as strings. */
@@ -75,7 +105,8 @@ export function entriesFromResponse(event: CacheAddEvent, appOnlyHomeAccountId: 
   const claims = claimsOf(event);
   const homeAccountId = event.homeAccountId !== undefined ? event.homeAccountId : (homeAccountIdFrom(response, claims) ?? null);
   const credentialHid = homeAccountId ?? appOnlyHomeAccountId;
-  const target = event.scopes.join(' ');
+  const target = cacheTarget(event.scopes);
+  const data = event.data ?? {};
   const out: ResponseEntries = {
     homeAccountId,
     appMetadata: { client_id: clientId, environment },
@@ -104,8 +135,10 @@ export function entriesFromResponse(event: CacheAddEvent, appOnlyHomeAccountId: 
     };
     const refreshIn = seconds(response.refresh_in);
     if (refreshIn !== undefined) at.refresh_on = String(now + refreshIn);
-    if (event.keyId) at.key_id = event.keyId;
-    if (event.extCacheKey) at.ext_cache_key = event.extCacheKey;
+    const keyId = event.keyId ?? data['key_id'];
+    if (keyId) at.key_id = keyId;
+    const extCacheKey = event.extCacheKey ?? computeExtCacheKey(data);
+    if (extCacheKey) at.ext_cache_key = extCacheKey;
     out.accessToken = at;
   }
 
@@ -136,7 +169,8 @@ export function entriesFromResponse(event: CacheAddEvent, appOnlyHomeAccountId: 
     };
   }
 
-  if (homeAccountId && (str(response.client_info) || claims)) {
+  // MSAL Python's rule: an account exists when client_info or an ID token names it.
+  if (homeAccountId && (str(response.client_info) || claims) && !event.skipAccountCreation) {
     const c: Record<string, unknown> = claims ?? {};
     const account: AccountEntry = {
       home_account_id: homeAccountId,
@@ -144,13 +178,11 @@ export function entriesFromResponse(event: CacheAddEvent, appOnlyHomeAccountId: 
       realm,
       local_account_id: event.localAccountId ?? str(c['oid']) ?? str(c['sub']) ?? '',
       // The schema does not allow null here.
-      username: str(c['preferred_username']) ?? str(c['upn']) ?? str(c['email']) ?? '',
+      username: str(c['preferred_username']) ?? str(c['upn']) ?? str(data['username']) ?? str(event.username) ?? '',
       authority_type: event.authorityType ?? (realm.toLowerCase() === 'adfs' ? 'ADFS' : 'MSSTS'),
     };
     const name = str(c['name']);
     if (name) account.name = name;
-    const clientInfo = str(response.client_info);
-    if (clientInfo) account.client_info = clientInfo;
     if (event.accountSource) account.account_source = event.accountSource;
     out.account = account;
   }

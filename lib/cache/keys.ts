@@ -1,5 +1,5 @@
 /**
- * Storage keys we write. Readers never rely on them (see lookup-index.ts), but
+ * Storage keys we write. Our readers never rely on them (they use the indexes of token-cache.ts), but
  * other libraries do: MSAL Python recomputes a key from an entry's fields before
  * it updates or removes that entry, so we write exactly MSAL Python's key shapes;
  * MSAL Node only checks that a key contains the client id, home account id,
@@ -19,17 +19,18 @@ import { accessTokenKeyId } from './entries.js';
 const part = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /**
- * Plain Bearer ATs get MSAL Python's key exactly. Key-bound (PoP/SSH) and
- * partitioned ATs get suffixes, as MSAL Node does with the scheme, so they do
- * not overwrite a Bearer AT for the same scopes.
+ * MSAL Python's key, as the newest reference builds it: the credential type
+ * segment is `atext` when the AT carries an ext_cache_key, whose hash then
+ * follows the target; a key-bound (PoP, SSH certificate) AT gets its key_id
+ * last, so it never overwrites a Bearer AT, or one bound to another key, for
+ * the same scopes. The token type is not part of the key.
  */
 export function accessTokenKey(e: AccessTokenEntry): string {
-  const parts = [part(e.home_account_id), e.environment, 'AccessToken', e.client_id, e.realm, part(e.target)];
-  const scheme = part(e.token_type).toLowerCase();
-  if (scheme && scheme !== 'bearer') parts.push(scheme);
+  const ext = part(e.ext_cache_key);
+  const parts = [part(e.home_account_id), e.environment, ext ? 'atext' : 'AccessToken', e.client_id, e.realm, part(e.target)];
+  if (ext) parts.push(ext);
   const keyId = accessTokenKeyId(e);
   if (keyId) parts.push(keyId);
-  if (e.ext_cache_key) parts.push(e.ext_cache_key);
   return parts.join('-').toLowerCase();
 }
 

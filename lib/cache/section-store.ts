@@ -22,6 +22,12 @@ export interface LookupStats {
 
 export class SectionStore<E extends object, I extends string> {
   private readonly records = new Map<string, StoredRecord<E>>();
+  /**
+   * Entries we cannot use (another SDK's shape, missing fields): kept verbatim
+   * under their keys so a rewrite loses nothing, but in no index, so no lookup
+   * ever sees them.
+   */
+  private readonly opaque = new Map<string, unknown>();
   private readonly byEntry = new WeakMap<object, StoredRecord<E>>();
   private readonly indexes: Record<I, { keyOf: IndexKeyFn<E>; index: MultiIndex }>;
   private readonly indexList: Array<{ keyOf: IndexKeyFn<E>; index: MultiIndex }>;
@@ -49,6 +55,7 @@ export class SectionStore<E extends object, I extends string> {
    */
   put(key: string, entry: E, owned = false): E {
     this.delete(key);
+    this.opaque.delete(key);
     const frozen = Object.freeze(owned ? entry : { ...entry });
     const record: StoredRecord<E> = { key, entry: frozen, seq: this.nextSeq++ };
     this.records.set(key, record);
@@ -70,6 +77,12 @@ export class SectionStore<E extends object, I extends string> {
       if (ik !== undefined) index.delete(ik, key);
     }
     return true;
+  }
+
+  /** Keeps an unusable entry verbatim (see `opaque`); a later put() under the same key replaces it. */
+  putOpaque(key: string, value: unknown): void {
+    this.delete(key);
+    this.opaque.set(key, value);
   }
 
   /** The key `entry` has (or would have) in an index; '' when the index leaves it out. */
@@ -97,13 +110,25 @@ export class SectionStore<E extends object, I extends string> {
     }
   }
 
-  /** Every record in insertion order. For listings and serialization only, never for token lookups. */
+  /** Every usable record in insertion order. For listings only, never for token lookups. */
   all(): IterableIterator<StoredRecord<E>> {
     return this.records.values();
   }
 
+  /** Every entry, usable or opaque, by key: what serialization writes. */
+  *everything(): Generator<[key: string, entry: unknown]> {
+    for (const r of this.records.values()) yield [r.key, r.entry];
+    yield* this.opaque;
+  }
+
+  /** The stored value under `key`, usable or opaque. */
+  valueOf(key: string): unknown {
+    return this.records.get(key)?.entry ?? this.opaque.get(key);
+  }
+
   clear(): void {
     this.records.clear();
+    this.opaque.clear();
     for (const { index } of this.indexList) index.clear();
   }
 }

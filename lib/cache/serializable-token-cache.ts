@@ -18,11 +18,14 @@ export interface DroppedEntry {
 }
 
 export interface DeserializeReport {
-  /** True when every byte of the blob was used. */
+  /** True when every byte of the blob was kept (unusable entries are kept too). */
   ok: boolean;
-  /** Entries now in the cache, per known section. */
+  /** Usable entries now in the cache, per known section. */
   loaded: Record<CacheSection, number>;
+  /** What was lost: text that was not JSON. */
   dropped: DroppedEntry[];
+  /** Entries (or a section) we cannot use, kept verbatim and written back by serialize(), but never used. */
+  unusable: DroppedEntry[];
   /** Where the JSON broke off (truncated or damaged text); entries before it were kept. */
   syntaxError?: { offset: number; message: string };
 }
@@ -34,7 +37,10 @@ export interface DeserializeOptions {
 
 export class SerializableTokenCache extends TokenCache {
   private changed = false;
-  /** Top-level members other than the five sections, kept verbatim in their original order. */
+  /**
+   * Top-level members other than the five sections, and sections that are not
+   * objects, kept verbatim in their original order.
+   */
   private extraMembers = new Map<string, unknown>();
 
   constructor(options: TokenCacheOptions = {}) {
@@ -52,24 +58,28 @@ export class SerializableTokenCache extends TokenCache {
   serialize(): string {
     const out: Record<string, unknown> = {};
     for (const section of cacheSections) {
-      const entries: Record<string, unknown> = {};
-      for (const r of this.store(section).all()) entries[r.key] = r.entry;
+      const entries = Object.fromEntries(this.store(section).everything());
+      // A section that was not an object is written back as it was, unless we now have entries for it.
+      if (Object.keys(entries).length === 0 && this.extraMembers.has(section)) continue;
       out[section] = entries;
     }
-    for (const [name, value] of this.extraMembers) out[name] = value;
+    for (const [name, value] of this.extraMembers) if (!Object.hasOwn(out, name)) out[name] = value;
     this.changed = false;
     return JSON.stringify(out);
   }
 
   /**
-   * Replaces the cache with the blob's contents. Damaged blobs are salvaged:
-   * every complete, usable entry is kept and the rest is listed in the report.
-   * Empty text means an empty cache.
+   * Replaces the cache with the blob's contents, losing nothing it can keep:
+   * entries we cannot use (unknown shapes, missing fields) and unknown members
+   * stay verbatim for serialize(), as MSAL Python keeps them. Damaged blobs are
+   * salvaged: every complete entry is kept and what is lost is listed in the
+   * report. Empty text means an empty cache.
    */
   deserialize(text: string, options: DeserializeOptions = {}): DeserializeReport {
     const { root, skipped, syntaxError } = text.trim() === '' ? { root: {}, skipped: [] } : salvageJson(text);
     const dropped: DroppedEntry[] = skipped.map((p: SalvageProblem) => ({ ...p }));
-    const accepted: Array<{ section: CacheSection; key: string; entry: unknown }> = [];
+    const unusable: DroppedEntry[] = [];
+    const accepted: Array<{ section: CacheSection; key: string; entry: unknown; usable: boolean }> = [];
     const extra = new Map<string, unknown>();
 
     for (const [name, value] of Object.entries(root)) {
@@ -79,22 +89,24 @@ export class SerializableTokenCache extends TokenCache {
       }
       const section = name as CacheSection;
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        dropped.push({ section, reason: 'section is not an object' });
+        unusable.push({ section, reason: 'section is not an object' });
+        extra.set(name, value);
         continue;
       }
       for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
         const problem = entryProblem(section, entry);
-        if (problem) dropped.push({ section, key, reason: problem });
-        else accepted.push({ section, key, entry });
+        if (problem) unusable.push({ section, key, reason: problem });
+        accepted.push({ section, key, entry, usable: !problem });
       }
     }
 
     const loaded = Object.fromEntries(cacheSections.map((s) => [s, 0])) as Record<CacheSection, number>;
-    for (const a of accepted) loaded[a.section]++;
+    for (const a of accepted) if (a.usable) loaded[a.section]++;
     const report: DeserializeReport = {
       ok: dropped.length === 0 && !syntaxError,
       loaded,
       dropped,
+      unusable,
       ...(syntaxError ? { syntaxError } : {}),
     };
 
@@ -102,17 +114,23 @@ export class SerializableTokenCache extends TokenCache {
       const salvaged: Record<string, Record<string, unknown>> = {};
       for (const a of accepted) (salvaged[a.section] ??= {})[a.key] = a.entry;
       throw new CacheCorruptError(
-        `token cache blob is corrupt: ${dropped.length} entries dropped${syntaxError ? `, ${syntaxError.message} at offset ${syntaxError.offset}` : ''}`,
-        { recovered: { report, text: JSON.stringify({ ...salvaged, ...Object.fromEntries(extra) }) } },
+        `token cache blob is corrupt: ${dropped.length} entries lost${syntaxError ? `, ${syntaxError.message} at offset ${syntaxError.offset}` : ''}`,
+        { recovered: { report, text: JSON.stringify({ ...Object.fromEntries(extra), ...salvaged }) } },
       );
     }
 
     // Nothing is replaced until the whole blob is checked, so readers never see a mix.
     for (const section of cacheSections) this.store(section).clear();
-    for (const a of accepted) this.store(a.section).put(a.key, a.entry as never, true);
+    for (const a of accepted) {
+      if (a.usable) this.store(a.section).put(a.key, a.entry as never, true);
+      else this.store(a.section).putOpaque(a.key, a.entry);
+    }
     this.extraMembers = extra;
     for (const d of dropped) {
-      this.logger.log('warning', `token cache: dropped ${d.section ?? 'member'} entry: ${d.reason}`);
+      this.logger.log('warning', `token cache: lost ${d.section ?? 'member'} entry: ${d.reason}`);
+    }
+    for (const u of unusable) {
+      this.logger.log('verbose', `token cache: kept an unusable ${u.section} entry as it is: ${u.reason}`);
     }
     this.emit('load');
     this.changed = false;

@@ -19,7 +19,7 @@ import { accessTokenKeyId, normalizeHomeAccountId } from './entries.js';
 import { entriesFromResponse, type CacheAddEvent } from './entries-from-response.js';
 import { cacheKey } from './keys.js';
 import { compositeKey } from './multi-index.js';
-import { intersects, isSubset, scopeSet, targetScopes } from './scopes.js';
+import { isSubset, scopeSet, targetScopes } from './scopes.js';
 import { SectionStore, type LookupStats, type StoredRecord } from './section-store.js';
 
 export type { CacheAddEvent } from './entries-from-response.js';
@@ -171,33 +171,22 @@ export class TokenCache {
     }
   }
 
-  /** Caches what a token response holds. Synchronous, so no other call sees a half-applied response. */
+  /**
+   * Caches what a token response holds, as MSAL Python's add() does: each entry
+   * replaces only the entry with the same key (other ATs for overlapping scopes
+   * stay). Synchronous, so no other call sees a half-applied response.
+   */
   add(event: CacheAddEvent): { homeAccountId: string | null; account?: AccountEntry } {
     const built = entriesFromResponse(event, this.appOnlyHomeAccountId);
+    this.logger.log('verbose', `token cache add: ${describeEvent(event)}`, true);
     let account: AccountEntry | undefined;
 
-    if (built.accessToken) {
-      const at = built.accessToken;
-      const fresh = targetScopes(at.target);
-      // Same key, or an overlapping target for the same account/client/realm/key: MSAL drops the older one.
-      for (const r of this.accessTokens.bucket('lookup', this.accessTokens.indexKey('lookup', at))) {
-        if (intersects(targetScopes(r.entry.target), fresh)) this.accessTokens.delete(r.key);
-      }
-      this.accessTokens.put(cacheKey('AccessToken', at), at);
-    }
+    if (built.accessToken) this.accessTokens.put(cacheKey('AccessToken', built.accessToken), built.accessToken);
     if (built.refreshToken) {
-      const rt = built.refreshToken;
-      // Entra RTs are multi-resource; the newest one for a client supersedes older ones, whoever wrote them.
-      for (const r of this.refreshTokens.bucket('client', this.refreshTokens.indexKey('client', rt))) {
-        this.refreshTokens.delete(r.key);
-      }
-      this.refreshTokens.put(cacheKey('RefreshToken', rt), rt);
+      if (event.replacesRefreshToken) this.rotateRefreshToken(event.replacesRefreshToken, built.refreshToken);
+      else this.refreshTokens.put(cacheKey('RefreshToken', built.refreshToken), built.refreshToken);
     }
-    if (built.idToken) {
-      const idt = built.idToken;
-      for (const r of this.idTokens.bucket('lookup', this.idTokens.indexKey('lookup', idt))) this.idTokens.delete(r.key);
-      this.idTokens.put(cacheKey('IdToken', idt), idt);
-    }
+    if (built.idToken) this.idTokens.put(cacheKey('IdToken', built.idToken), built.idToken);
     if (built.account) {
       const fresh = built.account;
       let merged: AccountEntry = fresh;
@@ -317,17 +306,28 @@ export class TokenCache {
     return false;
   }
 
-  /** Replaces an RT's secret (after a refresh returned a new one). Returns the stored entry. */
+  /**
+   * Gives an RT a new secret (a refresh returned a rotated one), as MSAL Python's
+   * update_rt: the entry keeps its other fields and moves to the key its fields
+   * give, wherever it was stored; it is written even when it was removed
+   * meanwhile. Returns the stored entry.
+   */
   updateRefreshToken(entry: RefreshTokenEntry, newSecret: string, now = Math.trunc(Date.now() / 1000)): RefreshTokenEntry {
-    const record = this.locateRefreshToken(entry);
-    if (!record) throw new InvalidArgumentError('refresh token is not in the cache');
-    const updated = this.refreshTokens.put(record.key, {
-      ...record.entry,
-      secret: newSecret,
-      last_modification_time: String(now),
-    });
+    const updated = this.rewriteRefreshToken(entry, { secret: newSecret, last_modification_time: String(now) });
     this.emit('update');
     return updated;
+  }
+
+  private rotateRefreshToken(old: RefreshTokenEntry, fresh: RefreshTokenEntry): void {
+    this.rewriteRefreshToken(old, { secret: fresh.secret, last_modification_time: fresh.last_modification_time });
+  }
+
+  private rewriteRefreshToken(old: RefreshTokenEntry, changes: Partial<RefreshTokenEntry>): RefreshTokenEntry {
+    const record = this.locateRefreshToken(old);
+    const current = record?.entry ?? old;
+    if (record) this.refreshTokens.delete(record.key);
+    const updated: RefreshTokenEntry = { ...current, ...changes };
+    return this.refreshTokens.put(cacheKey('RefreshToken', updated), updated);
   }
 
   removeRefreshToken(entry: RefreshTokenEntry): boolean {
@@ -406,3 +406,20 @@ export class TokenCache {
     return undefined;
   }
 }
+
+/** The event with every secret masked, for verbose (PII) logs: what was cached, never the tokens. */
+function describeEvent(event: CacheAddEvent): string {
+  const masked = (o: Readonly<Record<string, unknown>> | undefined, secret: ReadonlySet<string>) =>
+    o && Object.fromEntries(Object.entries(o).map(([k, v]) => [k, secret.has(k) && v !== undefined ? '********' : v]));
+  const { response, data, idTokenClaims, replacesRefreshToken, ...rest } = event;
+  return JSON.stringify({
+    ...rest,
+    response: masked(response, RESPONSE_SECRETS),
+    ...(data ? { data: masked(data, DATA_SECRETS) } : {}),
+    ...(replacesRefreshToken ? { replacesRefreshToken: '********' } : {}),
+  });
+}
+
+const RESPONSE_SECRETS: ReadonlySet<string> = new Set(['access_token', 'refresh_token', 'id_token', 'id_token_claims', 'client_info', 'username']);
+/** Request parameters that may hold secrets or claims (client_claims only partitions the cache, claims goes on the wire). */
+const DATA_SECRETS: ReadonlySet<string> = new Set(['password', 'client_secret', 'refresh_token', 'assertion', 'client_assertion', 'claims', 'client_claims', 'code', 'code_verifier', 'device_code']);

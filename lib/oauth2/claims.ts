@@ -15,16 +15,31 @@ function deepMerge(base: JsonObject, overlay: JsonObject): JsonObject {
   return out;
 }
 
-/** Parses a claims request (OIDC Core 5.5) and insists on a JSON object. */
+/**
+ * Parses a claims request (OIDC Core 5.5) and insists on a JSON object. The
+ * error never quotes the input (claims may carry sensitive values), so the
+ * parser's own message, which does, is not kept as its cause.
+ */
 export function parseClaims(claims: string): JsonObject {
   let parsed: unknown;
   try {
+    if (typeof claims !== 'string') throw new TypeError('not a string');
     parsed = JSON.parse(claims);
-  } catch (e) {
-    throw new InvalidArgumentError('claims challenge is not valid JSON', { cause: e });
+  } catch {
+    throw new InvalidArgumentError('claims challenge is not valid JSON');
   }
   if (!isObject(parsed)) throw new InvalidArgumentError('claims challenge must be a JSON object');
   return parsed;
+}
+
+/**
+ * Merges two claims requests (JSON object text), recursively; where both set
+ * the same leaf, the second wins. Undefined when both are empty.
+ */
+export function mergeClaimsJson(first: string | undefined, second: string | undefined): string | undefined {
+  const parts = [first, second].filter((c): c is string => c !== undefined && c !== '').map(parseClaims);
+  if (parts.length === 0) return undefined;
+  return JSON.stringify(parts.reduce((merged, next) => deepMerge(merged, next)));
 }
 
 /**

@@ -58,8 +58,8 @@ interface ReadResult {
   damage?: string;
 }
 
-/** Entries of each section as memory held them at the last sync, by identity. */
-type Snapshot = Map<CacheSection, Map<string, object>>;
+/** Entries of each section (opaque ones too) as memory held them at the last sync, by identity. */
+type Snapshot = Map<CacheSection, Map<string, unknown>>;
 
 export class PersistentTokenCache extends SerializableTokenCache implements CacheAccessHooks {
   readonly persistence: Persistence;
@@ -231,9 +231,7 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
   private snapshot(): Snapshot {
     const snap: Snapshot = new Map();
     for (const section of cacheSections) {
-      const entries = new Map<string, object>();
-      for (const r of this.store(section).all()) entries.set(r.key, r.entry);
-      snap.set(section, entries);
+      snap.set(section, new Map(this.store(section).everything()));
     }
     return snap;
   }
@@ -242,15 +240,15 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
   private changesSinceSync(): CacheChanges {
     const changes = emptyChanges();
     for (const section of cacheSections) {
-      const before = this.base.get(section) ?? new Map<string, object>();
+      const before = this.base.get(section) ?? new Map<string, unknown>();
       const store = this.store(section);
       const changed = new Map<string, unknown>();
-      for (const r of store.all()) {
-        const old = before.get(r.key);
+      for (const [key, entry] of store.everything()) {
+        const old = before.get(key);
         // add() rewrites some entries with equal content; only real differences count.
-        if (old !== r.entry && !sameJson(old, r.entry)) changed.set(r.key, r.entry);
+        if (old !== entry && !sameJson(old, entry)) changed.set(key, entry);
       }
-      for (const key of before.keys()) if (!store.get(key)) changed.set(key, undefined);
+      for (const key of before.keys()) if (store.valueOf(key) === undefined) changed.set(key, undefined);
       if (changed.size) changes.entries.set(section, changed);
     }
     if (this.cleared) for (const name of this.memoryExtras) changes.removedMembers.add(name);

@@ -12,7 +12,7 @@ describe('bench/gen-cache', () => {
     const blob = JSON.parse(a);
     expect(Object.keys(blob)).toEqual(['AccessToken', 'RefreshToken', 'IdToken', 'Account', 'AppMetadata']);
     const cache = new SerializableTokenCache();
-    expect(cache.deserialize(a)).toEqual({ ok: true, loaded: { AccessToken: 3, RefreshToken: 3, IdToken: 3, Account: 3, AppMetadata: 1 }, dropped: [] });
+    expect(cache.deserialize(a)).toEqual({ ok: true, loaded: { AccessToken: 3, RefreshToken: 3, IdToken: 3, Account: 3, AppMetadata: 1 }, dropped: [], unusable: [] });
     const accounts = cache.getAccounts({ environments: [ENV] });
     expect(accounts).toHaveLength(3);
     const now = Date.now() / 1000;

@@ -20,7 +20,7 @@ describe('SerializableTokenCache round trip', () => {
     const blob = populated().serialize();
     const other = new SerializableTokenCache();
     const report = other.deserialize(blob);
-    expect(report).toEqual({ ok: true, loaded: { AccessToken: 1, RefreshToken: 1, IdToken: 1, Account: 1, AppMetadata: 1 }, dropped: [] });
+    expect(report).toEqual({ ok: true, loaded: { AccessToken: 1, RefreshToken: 1, IdToken: 1, Account: 1, AppMetadata: 1 }, dropped: [], unusable: [] });
     expect(other.findAccessToken(atQuery)?.secret).toContain('at-');
     expect(other.serialize()).toBe(blob);
   });
@@ -131,29 +131,45 @@ describe('SerializableTokenCache recovery from damaged blobs', () => {
     }
   });
 
-  it('drops a section that is not an object, and bad entries among good ones', () => {
+  it('keeps a section that is not an object and entries it cannot use verbatim, never using them', () => {
     const blob = JSON.parse(good);
     blob.IdToken = ['not', 'an', 'object'];
     blob.AccessToken['bad-missing'] = { credential_type: 'AccessToken', secret: 's' };
     blob.AccessToken['bad-type'] = { ...Object.values(blob.AccessToken)[0] as object, expires_on: { when: 'soon' } };
+    blob.AccessToken['foreign'] = { foo: 'bar' };
     blob.RefreshToken['bad-kind'] = { ...Object.values(blob.RefreshToken)[0] as object, credential_type: 'AccessToken' };
     blob.Account['not-object'] = 'text';
     const cache = new SerializableTokenCache();
     const report = cache.deserialize(JSON.stringify(blob));
-    expect(report.ok).toBe(false);
-    expect(report.syntaxError).toBeUndefined();
-    expect(report.dropped).toEqual(
+    expect(report.ok).toBe(true);
+    expect(report.dropped).toEqual([]);
+    expect(report.unusable).toEqual(
       expect.arrayContaining([
         { section: 'IdToken', reason: 'section is not an object' },
         { section: 'AccessToken', key: 'bad-missing', reason: 'missing home_account_id' },
         { section: 'AccessToken', key: 'bad-type', reason: 'expires_on has the wrong type' },
+        { section: 'AccessToken', key: 'foreign', reason: 'missing credential_type' },
         { section: 'RefreshToken', key: 'bad-kind', reason: 'unexpected credential_type' },
         { section: 'Account', key: 'not-object', reason: 'entry is not an object' },
       ]),
     );
-    expect(report.dropped).toHaveLength(5);
+    expect(report.unusable).toHaveLength(6);
     expect(report.loaded).toEqual({ AccessToken: 1, RefreshToken: 1, IdToken: 0, Account: 1, AppMetadata: 1 });
-    expect(cache.findAccessToken(atQuery)).toBeDefined();
+    // Lookups and removals never see them...
+    expect(cache.findAccessToken(atQuery)?.secret).toContain('at-');
+    expect(cache.getAccounts()).toHaveLength(1);
+    cache.removeAccount(hid, [ENV]);
+    // ...and a rewrite gives every one of them back as it was.
+    const out = JSON.parse(cache.serialize());
+    expect(out.IdToken).toEqual(['not', 'an', 'object']);
+    for (const key of ['bad-missing', 'bad-type', 'foreign']) expect(out.AccessToken[key]).toEqual(blob.AccessToken[key]);
+    expect(out.RefreshToken['bad-kind']).toEqual(blob.RefreshToken['bad-kind']);
+    expect(out.Account['not-object']).toBe('text');
+    // Strict mode does not mind them: nothing was lost.
+    expect(new SerializableTokenCache().deserializeStrict(JSON.stringify(blob)).ok).toBe(true);
+    // Once we hold id tokens of our own, the IdToken section becomes an object again.
+    cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: ['User.Read'], response: userResponse({ now: NOW }), now: NOW });
+    expect(Object.keys(JSON.parse(cache.serialize()).IdToken)).toHaveLength(1);
   });
 
   it('skips an entry whose own JSON is broken and keeps reading after it', () => {

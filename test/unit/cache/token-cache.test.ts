@@ -31,31 +31,33 @@ describe('TokenCache.add', () => {
       username: 'ada@contoso.com',
       name: 'Ada Lovelace',
       authority_type: 'MSSTS',
-      client_info: userResponse().client_info,
     });
+    // MSAL Python writes no client_info on the account.
+    expect(result.account).not.toHaveProperty('client_info');
     const blob = JSON.parse(cache.serialize());
     const hid = homeId();
-    expect(blob.AccessToken[`${hid}-${ENV}-accesstoken-${CLIENT_ID}-${TENANT}-user.read profile openid email`]).toEqual({
+    // target: the scopes sorted by code point, as MSAL Python sorts them.
+    expect(blob.AccessToken[`${hid}-${ENV}-accesstoken-${CLIENT_ID}-${TENANT}-user.read email openid profile`]).toEqual({
       credential_type: 'AccessToken',
       secret: `at-9f4880d8-80ba-4c40-97bc-f7a23c703084`,
       home_account_id: hid,
       environment: ENV,
       client_id: CLIENT_ID,
       realm: TENANT,
-      target: 'User.Read profile openid email',
+      target: 'User.Read email openid profile',
       token_type: 'Bearer',
       cached_at: String(NOW),
       expires_on: String(NOW + 3599),
       extended_expires_on: String(NOW + 4599),
       refresh_on: String(NOW + 1800),
     });
-    expect(blob.RefreshToken[`${hid}-${ENV}-refreshtoken-${CLIENT_ID}--user.read profile openid email`]).toEqual({
+    expect(blob.RefreshToken[`${hid}-${ENV}-refreshtoken-${CLIENT_ID}--user.read email openid profile`]).toEqual({
       credential_type: 'RefreshToken',
       secret: 'rt-9f4880d8-80ba-4c40-97bc-f7a23c703084',
       home_account_id: hid,
       environment: ENV,
       client_id: CLIENT_ID,
-      target: 'User.Read profile openid email',
+      target: 'User.Read email openid profile',
       last_modification_time: String(NOW),
       family_id: '1',
     });
@@ -64,7 +66,7 @@ describe('TokenCache.add', () => {
     expect(blob.AppMetadata[`appmetadata-${ENV}-${CLIENT_ID}`]).toEqual({ client_id: CLIENT_ID, environment: ENV, family_id: '1' });
   });
 
-  it('takes username from upn or email, local_account_id from sub, and ADFS from the realm', () => {
+  it('takes username from preferred_username, upn or the request (never email), local_account_id from sub, and ADFS from the realm', () => {
     const cache = new TokenCache();
     const { account } = cache.add({
       clientId: 'adfs-app',
@@ -87,7 +89,20 @@ describe('TokenCache.add', () => {
       accountSource: 'authorization_code',
       now: NOW,
     });
-    expect(generic.account).toMatchObject({ username: 'carol@example.com', authority_type: 'Generic', account_source: 'authorization_code' });
+    // MSAL Python reads preferred_username or upn only; email does not name the account.
+    expect(generic.account).toMatchObject({ username: '', authority_type: 'Generic', account_source: 'authorization_code' });
+    const ropc = cache.add({
+      clientId: 'oidc-app',
+      environment: 'op.example',
+      realm: 'op',
+      scopes: ['openid'],
+      response: { access_token: 'a' },
+      idTokenClaims: { iss: 'i', sub: 'dave', aud: 'oidc-app', exp: NOW + 60, iat: NOW },
+      data: { username: 'dave@example.com', password: 'not kept' },
+      now: NOW,
+    });
+    expect(ropc.account).toMatchObject({ username: 'dave@example.com' });
+    expect(JSON.stringify(ropc.account)).not.toContain('not kept');
   });
 
   it('decodes the id token itself when no claims are passed, and rejects a malformed one', () => {
@@ -99,15 +114,20 @@ describe('TokenCache.add', () => {
     ).toThrow(InvalidArgumentError);
   });
 
-  it('replaces an AT with the same key and evicts ATs whose scopes intersect', () => {
+  it('replaces only the AT with the same key: ATs whose scopes merely overlap stay (MSAL Python)', () => {
     const cache = new TokenCache();
     addUser(cache, { scopes: ['a', 'b'], accessToken: 'ab' });
     addUser(cache, { scopes: ['c'], accessToken: 'c' });
-    addUser(cache, { scopes: ['B', 'd'], accessToken: 'bd' });
+    addUser(cache, { scopes: ['B', 'd'], accessToken: 'bd', expiresIn: 7200 });
     const q = { homeAccountId: homeId(), environments: [ENV], clientId: CLIENT_ID, realm: TENANT };
-    expect(cache.findAccessToken({ ...q, scopes: ['a'] })).toBeUndefined();
+    expect(cache.findAccessToken({ ...q, scopes: ['a'] })?.secret).toBe('ab');
     expect(cache.findAccessToken({ ...q, scopes: ['c'] })?.secret).toBe('c');
     expect(cache.findAccessToken({ ...q, scopes: ['b', 'D'] })?.secret).toBe('bd');
+    // Both hold b: the longer-lived one is served.
+    expect(cache.findAccessToken({ ...q, scopes: ['b'] })?.secret).toBe('bd');
+    // The same scopes in another order: the same sorted target, so the same key.
+    addUser(cache, { scopes: ['b', 'a'], accessToken: 'ab2' });
+    expect(cache.findAccessToken({ ...q, scopes: ['a'] })?.secret).toBe('ab2');
     addUser(cache, { scopes: ['c'], accessToken: 'c2' });
     expect(cache.findAccessToken({ ...q, scopes: ['c'] })?.secret).toBe('c2');
     // Another realm of the same account is not touched.
@@ -115,7 +135,24 @@ describe('TokenCache.add', () => {
     expect(cache.findAccessToken({ ...q, scopes: ['c'] })?.secret).toBe('c2');
   });
 
-  it('keeps the newest RT per client and app-only tokens without an account', () => {
+  it('keeps a Bearer AT and ones bound to different keys for the same scopes side by side', () => {
+    const cache = new SerializableTokenCache();
+    const clientInfo = userResponse().client_info;
+    const add = (accessToken: string, keyId?: string) =>
+      cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: ['User.Read'], ...(keyId ? { keyId } : {}), response: { access_token: accessToken, token_type: keyId ? 'pop' : 'Bearer', client_info: clientInfo }, now: NOW });
+    add('bearer');
+    add('pop-1', 'kid-1');
+    add('pop-2', 'kid-2');
+    const keys = Object.keys(JSON.parse(cache.serialize()).AccessToken as object);
+    expect(keys.sort()).toEqual(
+      [`${homeId()}-${ENV}-accesstoken-${CLIENT_ID}-${TENANT}-user.read`, `${homeId()}-${ENV}-accesstoken-${CLIENT_ID}-${TENANT}-user.read-kid-1`, `${homeId()}-${ENV}-accesstoken-${CLIENT_ID}-${TENANT}-user.read-kid-2`].sort(),
+    );
+    const q = { homeAccountId: homeId(), environments: [ENV], clientId: CLIENT_ID, realm: TENANT, scopes: ['User.Read'] };
+    expect(cache.findAccessToken(q)?.secret).toBe('bearer');
+    expect(cache.findAccessToken({ ...q, keyId: 'kid-2' })?.secret).toBe('pop-2');
+  });
+
+  it('replaces the RT with the same key (client and target), and keeps app-only tokens without an account', () => {
     const cache = new SerializableTokenCache();
     addUser(cache, { refreshToken: 'old' });
     addUser(cache, { refreshToken: 'new', now: NOW + 10 });
@@ -243,10 +280,12 @@ describe('TokenCache removal', () => {
     const updated = cache.updateRefreshToken(rt!, 'rotated', NOW + 100);
     expect(updated).toMatchObject({ secret: 'rotated', last_modification_time: String(NOW + 100) });
     expect(cache.findRefreshTokens(base).map((r) => r.secret)).toEqual(['rotated']);
-    expect(() => cache.updateRefreshToken(rt!, 'stale entry')).toThrow(InvalidArgumentError);
     expect(cache.removeRefreshToken({ ...updated })).toBe(true);
     expect(cache.removeRefreshToken(updated)).toBe(false);
     expect(cache.findRefreshTokens(base)).toEqual([]);
+    // As MSAL Python's update_rt: an entry removed meanwhile is written again.
+    expect(cache.updateRefreshToken(updated, 'again', NOW + 200)).toMatchObject({ secret: 'again', target: updated.target });
+    expect(cache.findRefreshTokens(base).map((r) => r.secret)).toEqual(['again']);
 
     const atQ = { ...base, realm: TENANT, scopes: ['User.Read'] };
     const at = cache.findAccessToken(atQ)!;
@@ -315,11 +354,12 @@ describe('TokenCache index', () => {
     const idt = cache.findIdToken({ homeAccountId: hid, environments: ALIASES, clientId: CLIENT_ID, realm: TENANT });
     const md = cache.getAppMetadata(ALIASES, CLIENT_ID);
     expect(at?.secret).toBe(`at-${target}`);
-    expect(rts).toHaveLength(1);
+    // One RT per target, as MSAL Python keys them; the FOCI one is found through both indexes.
+    expect(rts).toHaveLength(2);
     expect(idt).toBeDefined();
     expect(md?.family_id).toBe('1');
-    // 2 ATs of the account live in one bucket; the RT is found through both the client and family index.
-    expect(cache.stats.entriesExamined - before).toBeLessThanOrEqual(6);
+    // 2 ATs of the account live in one bucket, its 2 RTs in another (and one in the family bucket).
+    expect(cache.stats.entriesExamined - before).toBeLessThanOrEqual(8);
   });
 
   it('does not iterate the storage maps on lookups (proxy-free check with spied Map iterators)', () => {
