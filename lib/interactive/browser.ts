@@ -3,7 +3,7 @@
  * tests, headless tools) may inject their own launcher instead.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import open, { type Options as OpenOptions } from 'open';
+import type { Options as OpenOptions } from 'open';
 
 export type BrowserLauncher = (url: string) => Promise<void>;
 
@@ -28,6 +28,15 @@ export type BrowserChoice =
   | { kind: 'wsl-windows' }
   | { kind: 'default' };
 
+/**
+ * `open` is ESM-only: a static import would make the CommonJS build require() it,
+ * which Node before 20.19 / 22.12 refuses. The import() stays an import() in both builds.
+ */
+async function openWithSystemHandler(target: string, options?: OpenOptions): Promise<unknown> {
+  const { default: open } = await import('open');
+  return open(target, options);
+}
+
 function readOrUndefined(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
@@ -42,7 +51,7 @@ export function resolveBrowserEnvironment(overrides: Partial<BrowserEnvironment>
     env: overrides.env ?? process.env,
     exists: overrides.exists ?? existsSync,
     readFile: overrides.readFile ?? readOrUndefined,
-    opener: overrides.opener ?? open,
+    opener: overrides.opener ?? openWithSystemHandler,
   };
 }
 
