@@ -85,6 +85,7 @@ export { PopAuthScheme, type PopAuthSchemeOptions } from './pop/pop-auth-scheme.
 export { SshCertAuthScheme, type SshCertAuthSchemeOptions } from './pop/ssh-cert.js';
 export type { PopKeyStore } from './pop/pop-key.js';
 export { createFilePopKeyStore } from './pop/pop-key-file-store.js';
+export type { Jwk, WebCryptoKey } from './pop/jwk.js';
 
 // Interactive.
 export type { BrowserLauncher } from './interactive/browser.js';

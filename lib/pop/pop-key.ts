@@ -3,7 +3,8 @@
  * key per application, optionally persisted so bound tokens in a persisted
  * cache stay usable across restarts.
  */
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type { Jwk, WebCryptoKey } from './jwk.js';
 
 /** Where the private key lives between runs. Holds the private JWK as JSON text. */
 export interface PopKeyStore {
@@ -12,9 +13,9 @@ export interface PopKeyStore {
 }
 
 export interface PopKey {
-  privateKey: CryptoKey;
+  privateKey: WebCryptoKey;
   /** Public members only (kty, n, e): what goes into `cnf.jwk`. */
-  publicJwk: JWK;
+  publicJwk: Jwk;
   /** RFC 7638 SHA-256 thumbprint, base64url: the `kid` the token gets bound to. */
   kid: string;
 }
@@ -27,7 +28,7 @@ function publicPart(jwk: JWK): JWK {
 }
 
 async function fromPrivateJwk(jwk: JWK): Promise<PopKey> {
-  const privateKey = (await importJWK(jwk, POP_ALG, { extractable: true })) as CryptoKey;
+  const privateKey = (await importJWK(jwk, POP_ALG, { extractable: true })) as WebCryptoKey;
   const publicJwk = publicPart(jwk);
   return { privateKey, publicJwk, kid: await calculateJwkThumbprint(publicJwk, 'sha256') };
 }

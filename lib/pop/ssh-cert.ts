@@ -2,14 +2,14 @@
  * SSH certificates from Entra: the token endpoint signs the caller's SSH
  * public key (sent as a JWK) and returns a certificate in place of an access token.
  */
-import type { JWK } from 'jose';
+import type { Jwk } from './jwk.js';
 import { InvalidArgumentError } from '../errors.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
 export interface SshCertAuthSchemeOptions {
   /** The public key to certify: a JWK object or its JSON text. */
-  publicKeyJwk: JWK | string;
+  publicKeyJwk: Jwk | string;
   /** Identifies the key; required by the STS and part of the cache lookup. */
   keyId: string;
 }
@@ -20,7 +20,7 @@ export interface SshCertTokenParams {
   key_id: string;
 }
 
-function parsePublicJwk(input: JWK | string): JWK {
+function parsePublicJwk(input: Jwk | string): Jwk {
   let jwk: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -32,7 +32,7 @@ function parsePublicJwk(input: JWK | string): JWK {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
     throw new InvalidArgumentError('publicKeyJwk must be a JWK object');
   }
-  const k = jwk as JWK;
+  const k = jwk as Jwk;
   if (typeof k.kty !== 'string') throw new InvalidArgumentError('publicKeyJwk has no kty');
   if (k.kty === 'RSA' && (typeof k.n !== 'string' || typeof k.e !== 'string')) {
     throw new InvalidArgumentError('An RSA publicKeyJwk needs n and e');
@@ -46,7 +46,7 @@ function parsePublicJwk(input: JWK | string): JWK {
 
 export class SshCertAuthScheme {
   readonly keyId: string;
-  readonly publicKeyJwk: JWK;
+  readonly publicKeyJwk: Jwk;
 
   constructor(options: SshCertAuthSchemeOptions) {
     if (!options || typeof options !== 'object') throw new InvalidArgumentError('SshCertAuthScheme needs { publicKeyJwk, keyId }');
@@ -74,5 +74,5 @@ export function sshCertParams(data: { token_type?: string; req_cnf?: unknown; ke
   if (typeof data.req_cnf !== 'string' && (typeof data.req_cnf !== 'object' || data.req_cnf === null)) {
     throw new InvalidArgumentError('req_cnf must hold the public JWK');
   }
-  return new SshCertAuthScheme({ publicKeyJwk: data.req_cnf as JWK | string, keyId: data.key_id }).tokenRequestParams;
+  return new SshCertAuthScheme({ publicKeyJwk: data.req_cnf as Jwk | string, keyId: data.key_id }).tokenRequestParams;
 }
