@@ -7,7 +7,6 @@ import type { AccessTokenEntry, RefreshTokenEntry } from '../cache/entries.js';
 import { InvalidArgumentError } from '../errors.js';
 import { newCorrelationId } from '../http/correlation.js';
 import { createFetchHttpClient } from '../http/fetch-client.js';
-import { CachingHttpClient } from '../http/http-cache.js';
 import { ApiId, buildClientHeaders, CacheRefreshReason, TelemetryContext, type TelemetryExchange } from '../http/telemetry.js';
 import { ThrottledHttpClient } from '../http/throttling.js';
 import type { HttpClient } from '../http/types.js';
@@ -109,8 +108,9 @@ export abstract class ClientApplication {
       piiLoggingEnabled: options.enablePiiLog ?? options.logger?.piiLoggingEnabled ?? false,
     });
     const base = options.httpClient ?? createFetchHttpClient(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
-    this.http = new ThrottledHttpClient(new CachingHttpClient(base, options.httpCache ?? new Map<string, string>()), {
-      // The reference's defaults: a person can wait a minute, a service should retry sooner.
+    this.http = new ThrottledHttpClient(base, {
+      ...(options.httpCache ? { store: options.httpCache } : {}),
+      // The reference's defaults for a 429/5xx without Retry-After: a person can wait a minute, a service should retry sooner.
       defaultThrottleSeconds: internal.confidential ? 5 : 60,
     });
     const { authority, oidcAuthority, validateAuthority, instanceDiscovery, authorityMetadata } = options;

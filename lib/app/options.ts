@@ -10,7 +10,10 @@ import type { PopKeyStore } from '../pop/pop-key.js';
 export interface ClientApplicationOptions extends AuthorityOptions {
   clientId: string;
   httpClient?: HttpClient;
-  /** Persist discovery replies across runs (a Map works; so does any get/set store). */
+  /**
+   * MSAL Python's http_cache: discovery replies (a day) and throttling state (429/5xx and 400
+   * replays) live here; persist it to keep them across runs. A Map works; so does any get/set store.
+   */
   httpCache?: HttpCacheStore;
   /** Per-request HTTP timeout of the default client, in milliseconds. */
   timeoutMs?: number;

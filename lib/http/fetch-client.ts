@@ -1,14 +1,23 @@
 /**
  * The default transport, over Node's built-in fetch (undici).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AbortError, NetworkError, TimeoutError } from '../errors.js';
+import { parseRetryAfter } from './throttling.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 
 export interface FetchHttpClientOptions {
-  /** Whole-request budget (connect, headers and body), in milliseconds. Default 30 000. */
+  /** Whole-request budget (connect, headers and body, and any retry), in milliseconds. Default 30 000. */
   timeoutMs?: number;
   /** Retry once when the connection fails before any response arrives. Default true. */
   retryOnConnectionError?: boolean;
+  /**
+   * Retry a GET once, after the wait it names, when answered 413, 429 or 503 with
+   * Retry-After: what MSAL Python's default transport (urllib3, one retry) does. POSTs
+   * are left to the throttling layer. Skipped when the wait would not fit in the
+   * request's time budget. Default true.
+   */
+  retryThrottledGet?: boolean;
 }
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
@@ -19,13 +28,17 @@ export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
  * server between requests surfaces as UND_ERR_SOCKET or ECONNRESET.
  */
 const RETRYABLE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+/** Statuses urllib3 retries when they come with Retry-After. */
+const RETRY_AFTER_STATUSES = new Set([413, 429, 503]);
 
 export function createFetchHttpClient(options: FetchHttpClientOptions = {}): HttpClient {
   const defaultTimeout = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   const retry = options.retryOnConnectionError ?? true;
+  const retryThrottledGet = options.retryThrottledGet ?? true;
   return {
     async send(request: HttpRequest): Promise<HttpResponse> {
       const timeoutMs = request.timeoutMs ?? defaultTimeout;
+      const startedAt = Date.now();
       const deadline = new AbortController();
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -44,15 +57,27 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
       };
 
       try {
+        let retried = false;
         let response: Response;
         try {
           response = await fetchOnce(request, deadline.signal);
         } catch (e) {
           if (!retry || deadline.signal.aborted || !isConnectionError(e)) throw translate(e, 'before a response');
+          retried = true;
           try {
             response = await fetchOnce(request, deadline.signal);
           } catch (again) {
             throw translate(again, 'before a response (after one retry)');
+          }
+        }
+        const waitMs = retried || !retryThrottledGet ? undefined : throttledGetWaitMs(request, response, timeoutMs - (Date.now() - startedAt));
+        if (waitMs !== undefined) {
+          try {
+            await response.body?.cancel();
+            await sleep(waitMs, undefined, { signal: deadline.signal });
+            response = await fetchOnce(request, deadline.signal);
+          } catch (e) {
+            throw translate(e, 'before a response (retrying after Retry-After)');
           }
         }
         let body: string;
@@ -82,6 +107,18 @@ function fetchOnce(request: HttpRequest, signal: AbortSignal): Promise<Response>
     body: request.method === 'POST' ? request.body : undefined,
     signal,
   });
+}
+
+/**
+ * Milliseconds to wait before retrying a throttled GET, or undefined for no retry: the
+ * status is not one urllib3 retries, Retry-After is absent or unreadable, or the wait
+ * would outlast what is left of the request's time budget (every wait has a deadline).
+ */
+function throttledGetWaitMs(request: HttpRequest, response: Response, remainingMs: number): number | undefined {
+  if (request.method !== 'GET' || !RETRY_AFTER_STATUSES.has(response.status)) return undefined;
+  const seconds = parseRetryAfter(response.headers.get('retry-after') ?? undefined, Date.now());
+  if (seconds === undefined || seconds * 1000 >= remainingMs) return undefined;
+  return seconds * 1000;
 }
 
 function errorCodes(e: unknown): string[] {

@@ -1,10 +1,10 @@
 /**
- * The equivalent of MSAL Python's `http_cache`: discovery documents change
- * rarely, so their successful replies are kept (optionally across process
- * runs, through a caller-persisted store) and reused instead of refetched.
+ * The store behind MSAL Python's `http_cache`: HTTP replies kept for a
+ * per-entry lifetime, in a caller-supplied key/value store so that they may
+ * outlive the process (the reference pickles its dict; callers persist ours).
+ * ThrottledHttpClient decides what goes in and for how long.
  */
-import { createHash } from 'node:crypto';
-import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
+import type { HttpResponse } from './types.js';
 
 /** Where cached replies live. A `Map<string, string>` qualifies; persist it to keep entries across runs. */
 export interface HttpCacheStore {
@@ -13,87 +13,114 @@ export interface HttpCacheStore {
   delete?(key: string): void;
 }
 
-export interface CachingHttpClientOptions {
-  /** Default 24 hours. */
-  ttlSeconds?: number;
+export interface ExpiringStoreOptions {
+  /** Entries kept at most; a new one evicts the entry expiring soonest. The reference's 1024 by default. */
+  capacity?: number;
   /** Epoch milliseconds; injectable for tests. */
   now?: () => number;
 }
 
-export const DEFAULT_HTTP_CACHE_TTL_SECONDS = 24 * 3600;
+export const DEFAULT_HTTP_CACHE_CAPACITY = 1024;
 const KEY_PREFIX = 'brokerbridge.http.v1 ';
-
-/** The GET endpoints whose replies are stable enough to cache: OIDC metadata, instance discovery, user realm, WS-Trust MEX. */
-export function isDiscoveryUrl(url: string): boolean {
-  let path: string;
-  try {
-    path = new URL(url).pathname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return (
-    path.endsWith('/.well-known/openid-configuration') ||
-    path.endsWith('/discovery/instance') ||
-    path.includes('/common/userrealm/') ||
-    path.endsWith('/mex')
-  );
-}
-
-/**
- * Store key for a URL. Hashed because user-realm URLs hold the user name, and
- * the store may be written to disk by the caller.
- */
-export function httpCacheKey(url: string): string {
-  return KEY_PREFIX + 'GET ' + createHash('sha256').update(url).digest('hex');
-}
+/** Reserved key of the expiry index, which bounds the store without iterating it (a store may be a file). */
+const INDEX_KEY = `${KEY_PREFIX}index`;
 
 interface StoredReply {
+  createdAt: number;
   expiresAt: number;
   status: number;
   headers: Record<string, string>;
   body: string;
 }
 
-export class CachingHttpClient implements HttpClient {
-  private readonly ttlMs: number;
+/** Store key for a cache key; namespaced so a shared store can hold other data too. */
+export function storeKey(key: string): string {
+  return KEY_PREFIX + key;
+}
+
+export class ExpiringStore {
+  private readonly capacity: number;
   private readonly now: () => number;
 
   constructor(
-    private readonly inner: HttpClient,
     private readonly store: HttpCacheStore,
-    options: CachingHttpClientOptions = {},
+    options: ExpiringStoreOptions = {},
   ) {
-    this.ttlMs = (options.ttlSeconds ?? DEFAULT_HTTP_CACHE_TTL_SECONDS) * 1000;
+    this.capacity = Math.max(1, options.capacity ?? DEFAULT_HTTP_CACHE_CAPACITY);
     this.now = options.now ?? Date.now;
   }
 
-  async send(request: HttpRequest): Promise<HttpResponse> {
-    if (request.method !== 'GET' || !isDiscoveryUrl(request.url)) return this.inner.send(request);
-    const key = httpCacheKey(request.url);
-    const stored = this.read(key);
-    if (stored) return { status: stored.status, headers: { ...stored.headers }, body: stored.body };
-
-    const response = await this.inner.send(request);
-    if (response.status >= 200 && response.status < 300 && this.ttlMs > 0) {
-      const entry: StoredReply = {
-        expiresAt: this.now() + this.ttlMs,
-        status: response.status,
-        headers: response.headers,
-        body: response.body,
-      };
-      this.store.set(key, JSON.stringify(entry));
-    }
-    return response;
-  }
-
-  /** A live, well-formed entry, or undefined. Anything unreadable counts as a miss and is dropped. */
-  private read(key: string): StoredReply | undefined {
-    const raw = this.store.get(key);
+  /** A live, well-formed entry, or undefined. Expired, future-dated or unreadable entries count as misses and go. */
+  get(key: string): HttpResponse | undefined {
+    const k = storeKey(key);
+    const raw = this.store.get(k);
     if (raw === undefined) return undefined;
     const entry = parseStoredReply(raw);
-    if (entry && entry.expiresAt > this.now()) return entry;
-    this.store.delete?.(key);
+    const now = this.now();
+    // An entry "created in the future" means the clock went back: trust neither it nor its expiry.
+    if (entry && entry.createdAt <= now && now < entry.expiresAt) {
+      return { status: entry.status, headers: { ...entry.headers }, body: entry.body };
+    }
+    this.remove(k);
     return undefined;
+  }
+
+  /** Keeps `reply` for `seconds`; zero or less keeps nothing. */
+  set(key: string, reply: HttpResponse, seconds: number): void {
+    if (!(seconds > 0)) return;
+    const k = storeKey(key);
+    const now = this.now();
+    const entry: StoredReply = {
+      createdAt: now,
+      expiresAt: now + seconds * 1000,
+      status: reply.status,
+      headers: { ...reply.headers },
+      body: reply.body,
+    };
+    const index = this.readIndex();
+    for (const [name, expiresAt] of index) {
+      if (expiresAt <= now) {
+        index.delete(name);
+        this.store.delete?.(name);
+      }
+    }
+    if (!index.has(k)) {
+      while (index.size >= this.capacity) {
+        const soonest = [...index].reduce((a, b) => (b[1] < a[1] ? b : a));
+        index.delete(soonest[0]);
+        this.store.delete?.(soonest[0]);
+      }
+    }
+    index.set(k, entry.expiresAt);
+    this.store.set(k, JSON.stringify(entry));
+    this.writeIndex(index);
+  }
+
+  private remove(k: string): void {
+    this.store.delete?.(k);
+    const index = this.readIndex();
+    if (index.delete(k)) this.writeIndex(index);
+  }
+
+  private readIndex(): Map<string, number> {
+    const index = new Map<string, number>();
+    const raw = this.store.get(INDEX_KEY);
+    if (raw === undefined) return index;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        for (const [name, expiresAt] of Object.entries(parsed)) {
+          if (typeof expiresAt === 'number' && name.startsWith(KEY_PREFIX)) index.set(name, expiresAt);
+        }
+      }
+    } catch {
+      // An unreadable index only costs us the bound on entries written before; start a new one.
+    }
+    return index;
+  }
+
+  private writeIndex(index: Map<string, number>): void {
+    this.store.set(INDEX_KEY, JSON.stringify(Object.fromEntries(index)));
   }
 }
 
@@ -105,13 +132,14 @@ function parseStoredReply(raw: string): StoredReply | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { expiresAt, status, headers, body } = value as Record<string, unknown>;
-  if (typeof expiresAt !== 'number' || typeof status !== 'number' || typeof body !== 'string') return undefined;
+  const { createdAt, expiresAt, status, headers, body } = value as Record<string, unknown>;
+  if (typeof createdAt !== 'number' || typeof expiresAt !== 'number') return undefined;
+  if (typeof status !== 'number' || typeof body !== 'string') return undefined;
   if (typeof headers !== 'object' || headers === null) return undefined;
   const cleanHeaders: Record<string, string> = {};
   for (const [name, v] of Object.entries(headers)) {
     if (typeof v !== 'string') return undefined;
     cleanHeaders[name] = v;
   }
-  return { expiresAt, status, headers: cleanHeaders, body };
+  return { createdAt, expiresAt, status, headers: cleanHeaders, body };
 }

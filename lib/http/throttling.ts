@@ -1,64 +1,51 @@
 /**
- * Client-side throttling, as the reference MSAL does it: replies that tell us
- * to back off are replayed locally for a while, so that a busy app cannot
- * hammer a struggling (or already-refusing) token service.
+ * Client-side throttling and HTTP caching, as MSAL Python's ThrottledHttpClient
+ * does them: replies that tell us to back off are replayed locally for a while,
+ * so that a busy app cannot hammer a struggling (or already-refusing) token
+ * service, and discovery documents are fetched once a day.
+ *
+ * Three layers, each remembering replies under its own key:
+ * - POST answered 429, 5xx or with any Retry-After: replayed for Retry-After
+ *   seconds to every request with the same URL, client_id, scope and refresh
+ *   token (the reference's approximation of "the same account");
+ * - POST answered exactly 400 without Retry-After: replayed for 60 s to the
+ *   identical request (same URL and body), except device-code polling, whose
+ *   repeated 400s are the protocol;
+ * - GET answered 2xx: kept for 24 h.
+ * Keys are hashed, so no refresh token, user name or secret sits in a store
+ * the caller may write to disk.
  */
 import { createHash } from 'node:crypto';
+import { ExpiringStore, type HttpCacheStore } from './http-cache.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 
 export interface ThrottledHttpClientOptions {
-  /** How long an invalid_grant / interaction_required reply to a silent refresh is replayed (public 60, confidential 5). */
-  defaultThrottleSeconds: number;
+  /**
+   * Seconds to replay a 429/5xx reply that names no readable Retry-After. The reference
+   * uses 60 for public clients and 5 for confidential ones; 5 when not given.
+   */
+  defaultThrottleSeconds?: number;
+  /** Where remembered replies live (MSAL Python's `http_cache`); in memory by default. */
+  store?: HttpCacheStore;
   /** Epoch milliseconds; injectable for tests. */
   now?: () => number;
   /** Upper bound on remembered replies. Default 1024. */
   maxEntries?: number;
 }
 
-/** Used when a 429/5xx reply carries no (or an unreadable) Retry-After. */
-export const DEFAULT_RETRY_AFTER_SECONDS = 60;
+/** The reference's default when the application names none. */
+export const DEFAULT_THROTTLE_SECONDS = 5;
 export const MAX_RETRY_AFTER_SECONDS = 3600;
-const DEFAULT_MAX_ENTRIES = 1024;
-
-/** Parameters that differ between otherwise identical requests (fresh ids, freshly signed assertions). */
-const VOLATILE_PARAMS = new Set(['client_assertion', 'client-request-id', 'client_request_id', 'correlation_id']);
-/** Headers that differ between otherwise identical requests (compared lower-cased). */
-const VOLATILE_HEADERS = new Set([
-  'client-request-id',
-  'x-ms-client-request-id',
-  'x-ms-correlation-id',
-  'x-client-current-telemetry',
-  'x-client-last-telemetry',
-]);
-const SILENT_GRANT_ERRORS = new Set(['invalid_grant', 'interaction_required']);
-
-/**
- * What makes two requests "the same" for throttling: method, URL and body
- * with volatile parts removed, plus the remaining headers. Everything but the
- * method and the URL's origin and path is hashed, so refresh tokens and
- * secrets never sit in the table in clear.
- */
-export function throttleKey(request: HttpRequest): string {
-  const url = parseUrl(request.url);
-  let location = request.url;
-  let query = '';
-  if (url) {
-    location = `${url.origin}${url.pathname}`;
-    query = canonicalParams(url.searchParams);
-  }
-  const headers = Object.entries(request.headers ?? {})
-    .map(([name, value]) => [name.toLowerCase(), value] as const)
-    .filter(([name]) => !VOLATILE_HEADERS.has(name))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const form = formBody(request);
-  const body = form ? canonicalParams(form) : (request.body ?? '');
-  const digest = createHash('sha256').update(JSON.stringify([query, headers, body])).digest('hex');
-  return `${request.method} ${location} ${digest}`;
-}
+/** How long an exact-400 reply to a POST is replayed (the reference's "UI required cache"). */
+export const BAD_REQUEST_REPLAY_SECONDS = 60;
+/** How long a 2xx reply to a GET is kept. */
+export const GET_CACHE_SECONDS = 24 * 3600;
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /**
  * Seconds a Retry-After value asks for: delta-seconds or an HTTP-date.
- * Undefined when absent or unreadable.
+ * Undefined when absent or unreadable. (The transport's retry and error
+ * results use this; throttling reads delta-seconds only, as the reference does.)
  */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   if (value === undefined) return undefined;
@@ -70,87 +57,26 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   return Math.max(0, Math.ceil((when - nowMs) / 1000));
 }
 
-/** How long to replay this reply to this request; 0 means not at all. */
-export function throttleSeconds(
-  request: HttpRequest,
-  response: HttpResponse,
-  defaultThrottleSeconds: number,
-  nowMs: number,
-): number {
-  const retryAfter = response.headers['retry-after'];
-  if (response.status === 429 || response.status >= 500 || retryAfter !== undefined) {
-    const seconds = parseRetryAfter(retryAfter, nowMs) ?? DEFAULT_RETRY_AFTER_SECONDS;
-    return Math.min(MAX_RETRY_AFTER_SECONDS, seconds);
-  }
-  if (isRejectedSilentRefresh(request, response)) return Math.max(0, defaultThrottleSeconds);
-  return 0;
+/** A header by name, whatever case a custom client used; tolerates a reply without headers. */
+function headerOf(response: HttpResponse, name: string): string | undefined {
+  const headers = (response.headers ?? {}) as Record<string, string | undefined>;
+  const found = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return found === undefined ? undefined : headers[found];
 }
 
-interface Remembered {
-  expiresAt: number;
-  response: HttpResponse;
+/**
+ * How long the reference replays a reply to a POST because of 429/5xx/Retry-After:
+ * 0 when none of those applies. Retry-After must be whole seconds (Entra sends
+ * nothing else); anything else means `defaultSeconds`. A negative value keeps nothing.
+ */
+export function retryAfterThrottleSeconds(response: HttpResponse, defaultSeconds: number): number {
+  const retryAfter = headerOf(response, 'retry-after');
+  if (!(response.status === 429 || response.status >= 500 || retryAfter !== undefined)) return 0;
+  const seconds = retryAfter !== undefined && /^\s*[+-]?\d+\s*$/.test(retryAfter) ? Number.parseInt(retryAfter, 10) : defaultSeconds;
+  return Math.min(MAX_RETRY_AFTER_SECONDS, seconds);
 }
 
-export class ThrottledHttpClient implements HttpClient {
-  private readonly entries = new Map<string, Remembered>();
-  private readonly now: () => number;
-  private readonly maxEntries: number;
-
-  constructor(
-    private readonly inner: HttpClient,
-    private readonly options: ThrottledHttpClientOptions,
-  ) {
-    this.now = options.now ?? Date.now;
-    this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
-  }
-
-  /** Number of replies currently remembered (expired ones may linger until the next write). */
-  get size(): number {
-    return this.entries.size;
-  }
-
-  async send(request: HttpRequest): Promise<HttpResponse> {
-    const key = throttleKey(request);
-    const remembered = this.entries.get(key);
-    if (remembered) {
-      if (remembered.expiresAt > this.now()) return copyResponse(remembered.response);
-      this.entries.delete(key);
-    }
-    const response = await this.inner.send(request);
-    const now = this.now();
-    const seconds = throttleSeconds(request, response, this.options.defaultThrottleSeconds, now);
-    if (seconds > 0) this.remember(key, { expiresAt: now + seconds * 1000, response: copyResponse(response) }, now);
-    return response;
-  }
-
-  private remember(key: string, entry: Remembered, now: number): void {
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) {
-      for (const [k, v] of this.entries) if (v.expiresAt <= now) this.entries.delete(k);
-    }
-    // Still full of live entries: drop the oldest, which expire soonest in practice.
-    while (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
-    this.entries.set(key, entry);
-  }
-}
-
-function isRejectedSilentRefresh(request: HttpRequest, response: HttpResponse): boolean {
-  if (request.method !== 'POST' || response.status !== 400) return false;
-  if (formBody(request)?.get('grant_type') !== 'refresh_token') return false;
-  try {
-    const parsed: unknown = JSON.parse(response.body);
-    const error = (parsed as { error?: unknown } | null)?.error;
-    return typeof error === 'string' && SILENT_GRANT_ERRORS.has(error);
-  } catch {
-    return false;
-  }
-}
-
-/** The request body as form parameters, when it is a form. */
+/** The request body as form parameters, when it is a form (token requests are). */
 function formBody(request: HttpRequest): URLSearchParams | undefined {
   if (request.body === undefined) return undefined;
   const contentType = Object.entries(request.headers ?? {}).find(([n]) => n.toLowerCase() === 'content-type')?.[1];
@@ -161,20 +87,69 @@ function formBody(request: HttpRequest): URLSearchParams | undefined {
   return isForm ? new URLSearchParams(request.body) : undefined;
 }
 
-function canonicalParams(params: URLSearchParams): string {
-  const kept = [...params].filter(([name]) => !VOLATILE_PARAMS.has(name));
-  kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return new URLSearchParams(kept).toString();
+const digest = (parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+
+/** The three keys a request is remembered under; see the module comment. */
+export function throttleKeys(request: HttpRequest): { retryAfter: string; badRequest: string; get: string } {
+  const form = formBody(request);
+  const field = (name: string): string | null => form?.get(name) ?? null;
+  return {
+    retryAfter: `POST 429/5xx/Retry-After ${digest([request.url, field('client_id'), field('scope'), field('refresh_token')])}`,
+    // Literally all parameters, short-lived ones (assertions, timestamps) included: such entries simply expire.
+    badRequest: `POST 400 ${digest([request.url, request.body ?? ''])}`,
+    get: `GET 2xx ${digest([request.url])}`,
+  };
 }
 
-function parseUrl(url: string): URL | undefined {
-  try {
-    return new URL(url);
-  } catch {
-    return undefined;
+/** Only what throttling needs survives in the store: status, body and Retry-After. */
+function normalize(response: HttpResponse): HttpResponse {
+  const retryAfter = headerOf(response, 'retry-after');
+  return {
+    status: response.status,
+    headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+    body: response.body,
+  };
+}
+
+export class ThrottledHttpClient implements HttpClient {
+  /** The unthrottled client; wrapping a ThrottledHttpClient wraps its client instead, so layers never nest. */
+  readonly httpClient: HttpClient;
+  private readonly entries: ExpiringStore;
+  private readonly defaultThrottleSeconds: number;
+
+  constructor(inner: HttpClient, options: ThrottledHttpClientOptions = {}) {
+    this.httpClient = inner instanceof ThrottledHttpClient ? inner.httpClient : inner;
+    this.entries = new ExpiringStore(options.store ?? new Map<string, string>(), {
+      ...(options.maxEntries !== undefined ? { capacity: options.maxEntries } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    this.defaultThrottleSeconds = options.defaultThrottleSeconds || DEFAULT_THROTTLE_SECONDS;
   }
-}
 
-function copyResponse(r: HttpResponse): HttpResponse {
-  return { status: r.status, headers: { ...r.headers }, body: r.body };
+  send(request: HttpRequest): Promise<HttpResponse> {
+    const keys = throttleKeys(request);
+    if (request.method === 'GET') {
+      return this.remembered(keys.get, () => this.httpClient.send(request), (r) => (r.status >= 200 && r.status < 300 ? GET_CACHE_SECONDS : 0));
+    }
+    const viaRetryAfter = (): Promise<HttpResponse> =>
+      this.remembered(keys.retryAfter, () => this.httpClient.send(request), (r) => retryAfterThrottleSeconds(r, this.defaultThrottleSeconds));
+    return this.remembered(keys.badRequest, viaRetryAfter, (r) =>
+      r.status === 400 && formBody(request)?.get('grant_type') !== DEVICE_CODE_GRANT && r.headers['retry-after'] === undefined
+        ? BAD_REQUEST_REPLAY_SECONDS
+        : 0,
+    );
+  }
+
+  /** Not used by the library; forwarded for callers who manage their client's lifetime through us. */
+  async close(): Promise<void> {
+    await this.httpClient.close?.();
+  }
+
+  private async remembered(key: string, call: () => Promise<HttpResponse>, secondsFor: (r: HttpResponse) => number): Promise<HttpResponse> {
+    const hit = this.entries.get(key);
+    if (hit) return hit;
+    const response = normalize(await call());
+    this.entries.set(key, response, secondsFor(response));
+    return response;
+  }
 }

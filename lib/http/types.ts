@@ -20,4 +20,6 @@ export interface HttpResponse {
 
 export interface HttpClient {
   send(request: HttpRequest): Promise<HttpResponse>;
+  /** Optional; the library never calls it, but its wrappers forward it (as MSAL Python's do). */
+  close?(): void | Promise<void>;
 }

@@ -119,6 +119,40 @@ describe('createFetchHttpClient', () => {
     expect(sts.requestsTo('/echo')).toHaveLength(1);
   });
 
+  it('retries a GET answered 413/429/503 with Retry-After once, after the wait it names', async () => {
+    const client = createFetchHttpClient();
+    for (const status of [413, 429, 503]) {
+      sts.inject({ path: '/fail', reply: { status, headers: { 'Retry-After': '0' }, body: {} } });
+      expect((await client.send({ method: 'GET', url: `${sts.baseUrl}/fail` })).status).toBe(500);
+    }
+    expect(sts.requestsTo('/fail')).toHaveLength(6);
+    // One retry only: a second throttled answer is returned as is.
+    sts.inject({ path: '/fail', times: 2, reply: { status: 429, headers: { 'Retry-After': '0' }, body: { n: 1 } } });
+    expect((await client.send({ method: 'GET', url: `${sts.baseUrl}/fail` })).status).toBe(429);
+    expect(sts.requestsTo('/fail')).toHaveLength(8);
+  });
+
+  it('leaves throttled POSTs, other statuses, and unusable Retry-After values alone', async () => {
+    const client = createFetchHttpClient({ timeoutMs: 5000 });
+    sts.inject({ path: '/echo', reply: { status: 429, headers: { 'Retry-After': '0' }, body: {} } });
+    expect((await client.send({ method: 'POST', url: `${sts.baseUrl}/echo`, body: 'a=b' })).status).toBe(429);
+    expect(sts.requestsTo('/echo')).toHaveLength(1);
+    for (const reply of [
+      { status: 429, body: {} },
+      { status: 429, headers: { 'Retry-After': 'soon' }, body: {} },
+      { status: 502, headers: { 'Retry-After': '0' }, body: {} },
+      // A wait that would outlast the request's time budget is not waited for.
+      { status: 503, headers: { 'Retry-After': '3600' }, body: {} },
+    ]) {
+      sts.inject({ path: '/fail', reply });
+      expect((await client.send({ method: 'GET', url: `${sts.baseUrl}/fail` })).status).toBe(reply.status);
+    }
+    expect(sts.requestsTo('/fail')).toHaveLength(4);
+    sts.inject({ path: '/fail', reply: { status: 429, headers: { 'Retry-After': '0' }, body: {} } });
+    const noRetry = createFetchHttpClient({ retryThrottledGet: false });
+    expect((await noRetry.send({ method: 'GET', url: `${sts.baseUrl}/fail` })).status).toBe(429);
+  });
+
   it('reports a refused connection as NetworkError with the cause', async () => {
     const closed = await listen(createServer());
     const port = (closed.address() as AddressInfo).port;

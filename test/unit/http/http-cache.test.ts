@@ -1,119 +1,100 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFetchHttpClient } from '../../../lib/http/fetch-client.js';
-import { CachingHttpClient, httpCacheKey, isDiscoveryUrl } from '../../../lib/http/http-cache.js';
+import { ExpiringStore, storeKey } from '../../../lib/http/http-cache.js';
+import { ThrottledHttpClient } from '../../../lib/http/throttling.js';
 import { LocalSts } from '../../support/sts/server.js';
 
-const OIDC = '/contoso/v2.0/.well-known/openid-configuration';
+const reply = (body: string) => ({ status: 200, headers: { 'retry-after': '1' }, body });
 
-describe('isDiscoveryUrl', () => {
-  it('accepts discovery endpoints only', () => {
-    expect(isDiscoveryUrl('https://h/contoso/v2.0/.well-known/openid-configuration')).toBe(true);
-    expect(isDiscoveryUrl('https://h/tfp/b2c/policy/v2.0/.well-known/openid-configuration?p=x')).toBe(true);
-    expect(isDiscoveryUrl('https://h/common/discovery/instance?api-version=1.1&authorization_endpoint=x')).toBe(true);
-    expect(isDiscoveryUrl('https://h/common/userrealm/alice@contoso.com?api-version=1.0')).toBe(true);
-    expect(isDiscoveryUrl('https://adfs.contoso.com/adfs/services/trust/mex')).toBe(true);
-    expect(isDiscoveryUrl('https://h/common/oauth2/v2.0/token')).toBe(false);
-    expect(isDiscoveryUrl('https://h/common/discovery/keys')).toBe(false);
-    expect(isDiscoveryUrl('not a url')).toBe(false);
+describe('ExpiringStore', () => {
+  let clock: number;
+  let store: Map<string, string>;
+  let entries: ExpiringStore;
+  beforeEach(() => {
+    clock = Date.UTC(2030, 0, 1);
+    store = new Map();
+    entries = new ExpiringStore(store, { now: () => clock });
+  });
+
+  it('keeps an entry for its own lifetime', () => {
+    entries.set('a', reply('A'), 10);
+    entries.set('b', reply('B'), 100);
+    clock += 9_000;
+    expect(entries.get('a')).toEqual(reply('A'));
+    clock += 2_000;
+    expect(entries.get('a')).toBeUndefined();
+    expect(entries.get('b')).toEqual(reply('B'));
+    expect(store.has(storeKey('a'))).toBe(false);
+  });
+
+  it('keeps nothing for a lifetime of zero or less', () => {
+    entries.set('a', reply('A'), 0);
+    entries.set('b', reply('B'), -5);
+    expect(store.size).toBe(0);
+  });
+
+  it('survives a new instance over the same (persisted) store', () => {
+    entries.set('a', reply('A'), 10);
+    const persisted = new Map(JSON.parse(JSON.stringify([...store])) as Array<[string, string]>);
+    expect(new ExpiringStore(persisted, { now: () => clock }).get('a')).toEqual(reply('A'));
+  });
+
+  it('distrusts an entry dated in the future (the clock went back)', () => {
+    entries.set('a', reply('A'), 10);
+    clock -= 1_000;
+    expect(entries.get('a')).toBeUndefined();
+  });
+
+  it.each([
+    ['not json', '{{{'],
+    ['wrong shape', JSON.stringify({ createdAt: 0, expiresAt: 'later', status: 200, body: 1 })],
+    ['bad headers', JSON.stringify({ createdAt: 0, expiresAt: 9e15, status: 200, headers: { a: 1 }, body: '' })],
+    ['null', 'null'],
+  ])('treats a corrupt stored value as a miss and drops it (%s)', (_name, corrupt) => {
+    store.set(storeKey('a'), corrupt);
+    expect(entries.get('a')).toBeUndefined();
+    expect(store.has(storeKey('a'))).toBe(false);
+    entries.set('a', reply('A'), 10);
+    expect(entries.get('a')).toEqual(reply('A'));
+  });
+
+  it('bounds the store, evicting the entry that expires soonest, and sweeps expired ones on write', () => {
+    const bounded = new ExpiringStore(store, { capacity: 2, now: () => clock });
+    bounded.set('long', reply('L'), 100);
+    bounded.set('short', reply('S'), 10);
+    bounded.set('new', reply('N'), 50);
+    expect(bounded.get('short')).toBeUndefined();
+    expect(bounded.get('long')).toEqual(reply('L'));
+    expect(bounded.get('new')).toEqual(reply('N'));
+    clock += 60_000;
+    bounded.set('later', reply('X'), 10);
+    expect(store.has(storeKey('new'))).toBe(false);
+    expect(bounded.get('long')).toEqual(reply('L'));
+  });
+
+  it('recovers from an unreadable index', () => {
+    store.set(storeKey('index'), 'garbage');
+    entries.set('a', reply('A'), 10);
+    expect(entries.get('a')).toEqual(reply('A'));
   });
 });
 
-describe('CachingHttpClient over a loopback STS', () => {
+describe('http_cache through ThrottledHttpClient over a loopback STS', () => {
   let sts: LocalSts;
-  let clock: number;
-  let store: Map<string, string>;
-  let client: CachingHttpClient;
-  let served: number;
-
   beforeEach(async () => {
-    clock = Date.UTC(2030, 0, 1);
-    store = new Map();
-    served = 0;
     sts = await new LocalSts().start();
-    sts.route('GET', OIDC, () => ({ status: 200, body: { issuer: 'i', token_endpoint: 't', n: ++served } }));
     sts.route('GET', '/common/userrealm/alice@contoso.com', () => ({ status: 200, body: { account_type: 'Managed' } }));
-    sts.route('POST', '/contoso/oauth2/v2.0/token', () => ({ status: 200, body: { access_token: 'at' } }));
-    sts.route('GET', '/contoso/discovery/keys', () => ({ status: 200, body: { keys: [] } }));
-    client = new CachingHttpClient(createFetchHttpClient({ timeoutMs: 5000 }), store, { now: () => clock });
   });
   afterEach(async () => {
     await sts.stop();
   });
 
-  const get = (path: string) => client.send({ method: 'GET', url: `${sts.baseUrl}${path}` });
-
-  it('serves a discovery document from the store on the second call', async () => {
-    const miss = await get(OIDC);
-    const hit = await get(OIDC);
-    expect(sts.requestsTo(OIDC)).toHaveLength(1);
-    expect(hit).toEqual(miss);
-    expect(JSON.parse(hit.body)).toMatchObject({ n: 1 });
-    expect(store.size).toBe(1);
-  });
-
-  it('refetches after the 24 h default TTL', async () => {
-    await get(OIDC);
-    clock += 24 * 3600 * 1000 - 1000;
-    await get(OIDC);
-    expect(sts.requestsTo(OIDC)).toHaveLength(1);
-    clock += 2000;
-    expect(JSON.parse((await get(OIDC)).body)).toMatchObject({ n: 2 });
-    expect(sts.requestsTo(OIDC)).toHaveLength(2);
-  });
-
-  it('honours a custom TTL and survives a new client over the same (persisted) store', async () => {
-    const shortLived = new CachingHttpClient(createFetchHttpClient(), store, { ttlSeconds: 10, now: () => clock });
-    await shortLived.send({ method: 'GET', url: `${sts.baseUrl}${OIDC}` });
-    const persisted = new Map(JSON.parse(JSON.stringify([...store])) as Array<[string, string]>);
-    const restarted = new CachingHttpClient(createFetchHttpClient(), persisted, { ttlSeconds: 10, now: () => clock });
-    await restarted.send({ method: 'GET', url: `${sts.baseUrl}${OIDC}` });
-    expect(sts.requestsTo(OIDC)).toHaveLength(1);
-    clock += 11_000;
-    await restarted.send({ method: 'GET', url: `${sts.baseUrl}${OIDC}` });
-    expect(sts.requestsTo(OIDC)).toHaveLength(2);
-  });
-
-  it.each([
-    ['not json', '{{{'],
-    ['wrong shape', JSON.stringify({ expiresAt: 'later', status: 200, body: 1 })],
-    ['bad headers', JSON.stringify({ expiresAt: 9e15, status: 200, headers: { a: 1 }, body: '' })],
-    ['null', 'null'],
-  ])('ignores and overwrites a corrupt stored value (%s)', async (_name, corrupt) => {
-    const key = httpCacheKey(`${sts.baseUrl}${OIDC}`);
-    store.set(key, corrupt);
-    const res = await get(OIDC);
-    expect(res.status).toBe(200);
-    expect(sts.requestsTo(OIDC)).toHaveLength(1);
-    expect(JSON.parse(store.get(key) ?? '')).toMatchObject({ status: 200 });
-    await get(OIDC);
-    expect(sts.requestsTo(OIDC)).toHaveLength(1);
-  });
-
-  it('drops a corrupt value even when the refetch is not cacheable', async () => {
-    const key = httpCacheKey(`${sts.baseUrl}${OIDC}`);
-    store.set(key, 'garbage');
-    sts.inject({ path: OIDC, reply: { status: 503, body: 'down' } });
-    expect((await get(OIDC)).status).toBe(503);
-    expect(store.has(key)).toBe(false);
-  });
-
-  it('never caches token POSTs, other GETs, or failed discovery', async () => {
-    for (let i = 0; i < 2; i++) {
-      await client.send({ method: 'POST', url: `${sts.baseUrl}/contoso/oauth2/v2.0/token`, body: 'grant_type=x' });
-      await get('/contoso/discovery/keys');
-    }
-    expect(sts.requestsTo('/contoso/oauth2/v2.0/token')).toHaveLength(2);
-    expect(sts.requestsTo('/contoso/discovery/keys')).toHaveLength(2);
-    sts.inject({ path: OIDC, reply: { status: 500, body: {} } });
-    expect((await get(OIDC)).status).toBe(500);
-    expect((await get(OIDC)).status).toBe(200);
-    expect(sts.requestsTo(OIDC)).toHaveLength(2);
-    expect(store.size).toBe(1);
-  });
-
-  it('keeps user names out of store keys', async () => {
-    await get('/common/userrealm/alice@contoso.com');
-    await get('/common/userrealm/alice@contoso.com');
+  it('keeps user names out of what it stores under its keys', async () => {
+    const store = new Map<string, string>();
+    const client = new ThrottledHttpClient(createFetchHttpClient({ timeoutMs: 5000 }), { store });
+    const url = `${sts.baseUrl}/common/userrealm/alice@contoso.com?api-version=1.0`;
+    await client.send({ method: 'GET', url });
+    await client.send({ method: 'GET', url });
     expect(sts.requestsTo(/userrealm/)).toHaveLength(1);
     expect([...store.keys()].join()).not.toContain('alice');
   });
