@@ -23,6 +23,7 @@ import { discoverUserRealm } from '../oauth2/user-realm.js';
 import { obtainSamlAssertion } from '../oauth2/wstrust-request.js';
 import type { Account } from './account.js';
 import { Coalescer } from './coalescer.js';
+import { awaitCacheWritesInPublicCalls } from './durable-calls.js';
 import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
 import { PopKeyManager } from '../pop/pop-key.js';
 import { classifySuberror } from './errors-classification.js';
@@ -128,6 +129,7 @@ export abstract class ClientApplication {
     });
     this.tokenCache = options.tokenCache ?? new SerializableTokenCache();
     this.cacheHooks = cacheAccessHooks(this.tokenCache);
+    if (this.cacheHooks) awaitCacheWritesInPublicCalls(this, this.tokenCache, this.cacheHooks);
     this.clientCapabilities = options.clientCapabilities;
     this.excludeScopes = options.excludeScopes;
     this.popKeys = new PopKeyManager(options.popKeyStore ? { store: options.popKeyStore } : {});
@@ -144,8 +146,10 @@ export abstract class ClientApplication {
 
   protected async resolveAuthority(): Promise<ResolvedAuthority> {
     if (this.resolved) return this.resolved;
-    const { aliases, environment, ...rest } = await this.authority.resolve(this.http, this.logger);
-    // Tokens are written under the preferred cache alias, so lookups try it first.
+    const { aliases, ...rest } = await this.authority.resolve(this.http, this.logger);
+    // MSAL Python caches under the authority's own host (its instance), not the cloud's preferred
+    // cache alias, and its lookups try that host first, then the other aliases.
+    const environment = new URL(rest.canonical).host;
     const resolved = { ...rest, environment, aliases: [environment, ...aliases.filter((a) => a !== environment)] };
     this.resolved = resolved;
     return resolved;
@@ -401,7 +405,11 @@ export abstract class ClientApplication {
         scopes,
         correlationId,
         ...(options.keyId !== undefined ? { keyId: options.keyId } : {}),
-        ...(account.account_source !== undefined ? { accountSource: account.account_source } : {}),
+        // As MSAL Python: new tokens land beside the RT they come from, a rotated RT replaces
+        // that entry, and no Account is written, so a removeAccount() meanwhile stays done.
+        environment: rt.environment,
+        replacesRefreshToken: rt,
+        skipAccountCreation: true,
       });
       if (!isErrorResult(last)) return last;
       this.logger.log('verbose', `Refresh with a cached RT failed: ${last.error}`);

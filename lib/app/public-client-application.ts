@@ -76,6 +76,7 @@ export class PublicClientApplication extends ClientApplication {
     this.brokerSession = new BrokerSession({
       ...(options.brokerRuntimePath !== undefined ? { runtimePath: options.brokerRuntimePath } : {}),
       logger: this.logger,
+      host: this.host,
     });
   }
 

@@ -1,4 +1,5 @@
 import type { ResolvedAuthority } from '../authority/types.js';
+import type { RefreshTokenEntry } from '../cache/entries.js';
 import type { TokenCache } from '../cache/token-cache.js';
 import { decodeIdToken } from '../oauth2/id-token.js';
 import type {
@@ -35,6 +36,12 @@ export interface FinishContext {
   skipAccessTokenCache?: boolean;
   /** Skip writing to the cache (e.g. a refresh token given by the caller for migration is still cached). */
   skipCache?: boolean;
+  /** Host to cache under instead of the authority's: a refresh writes where the refresh token it redeemed lives. */
+  environment?: string;
+  /** A silent refresh: the cached RT it redeemed, which a rotated refresh_token replaces in place. */
+  replacesRefreshToken?: RefreshTokenEntry;
+  /** A silent refresh writes no Account entry, so an account removed meanwhile stays removed. */
+  skipAccountCreation?: boolean;
   now?: number;
 }
 
@@ -72,7 +79,7 @@ export function finishTokenResponse(
   if (!ctx.skipCache) {
     ctx.cache.add({
       clientId: ctx.clientId,
-      environment: ctx.authority.environment,
+      environment: ctx.environment ?? ctx.authority.environment,
       realm: ctx.authority.tenant,
       scopes: typeof response.scope === 'string' && response.scope.trim() !== '' ? response.scope.split(' ') : ctx.scopes,
       response: ctx.skipAccessTokenCache ? { ...response, access_token: undefined } : response,
@@ -83,6 +90,8 @@ export function finishTokenResponse(
       ...(ctx.localAccountId !== undefined ? { localAccountId: ctx.localAccountId } : {}),
       ...(ctx.keyId !== undefined ? { keyId: ctx.keyId } : {}),
       ...(ctx.extCacheKey !== undefined ? { extCacheKey: ctx.extCacheKey } : {}),
+      ...(ctx.replacesRefreshToken ? { replacesRefreshToken: ctx.replacesRefreshToken } : {}),
+      ...(ctx.skipAccountCreation ? { skipAccountCreation: true } : {}),
       now,
     });
   }

@@ -1,8 +1,13 @@
 import type { Logger } from '../app/logger.js';
+import { BrokerCallError } from './broker-error.js';
 import type { BrokerRuntime } from './broker-runtime.js';
 import { loadBrokerRuntime } from './native-addon.js';
+import type { HostPlatform } from './routing.js';
 
 export type BrokerAvailability = { available: true; runtime: BrokerRuntime } | { available: false; reason: string };
+
+/** The Linux broker's well-known name on the D-Bus session bus. */
+export const LINUX_BROKER_BUS_NAME = 'com.microsoft.identity.broker1';
 
 /**
  * The broker runtime of one application, loaded and started once, on first
@@ -12,7 +17,7 @@ export class BrokerSession {
   private availability: Promise<BrokerAvailability> | undefined;
 
   constructor(
-    private readonly options: { runtimePath?: string; logger: Logger },
+    private readonly options: { runtimePath?: string; logger: Logger; host: HostPlatform },
   ) {}
 
   get(): Promise<BrokerAvailability> {
@@ -30,9 +35,29 @@ export class BrokerSession {
       await status.runtime.startup();
       return { available: true, runtime: status.runtime };
     } catch (e) {
-      const reason = `startup_failed: ${(e as Error).message}`;
+      const advice = missingBrokerAdvice(e, this.options.host, process.env);
+      const reason = `startup_failed: ${(e as Error).message}${advice ? ` ${advice}` : ''}`;
       this.options.logger.log('warning', `Broker unavailable (${reason})`);
       return { available: false, reason };
     }
   }
+}
+
+/**
+ * On Linux, MSALRuntime starts by pinging the broker on the session bus, and
+ * when nobody answers it only says "Broker cannot be initialized"
+ * (ApiContractViolation). Name what is missing and where it must run.
+ */
+export function missingBrokerAdvice(error: unknown, host: HostPlatform, env: NodeJS.ProcessEnv): string | undefined {
+  if (host.platform !== 'linux' || host.wsl) return undefined;
+  const status = error instanceof Error && error.cause instanceof BrokerCallError ? error.cause.status.name : undefined;
+  if (status !== 'ApiContractViolation' && status !== 'RequiredBrokerMissing') return undefined;
+  const bus = env['DBUS_SESSION_BUS_ADDRESS']
+    ? ''
+    : ' DBUS_SESSION_BUS_ADDRESS is not set, so this process may have no session bus to find it on (SSH sessions, services and containers usually have none).';
+  return (
+    `No Microsoft Identity Broker answered on the D-Bus session bus (name ${LINUX_BROKER_BUS_NAME}). ` +
+    "Install Microsoft's microsoft-identity-broker package (from packages.microsoft.com; Intune Company Portal for Linux " +
+    `installs it too) and run in the signed-in user's desktop session, whose session bus starts the broker.${bus}`
+  );
 }

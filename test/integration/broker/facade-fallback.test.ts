@@ -45,8 +45,14 @@ describe('broker fallback', () => {
     const availability = await app.isBrokerAvailable();
     expect(availability.available).toBe(false);
     expect(availability.reason).toMatch(/startup_failed/);
+    // Not only the runtime's "ApiContractViolation": what to install, and where it must answer.
+    expect(availability.reason).toMatch(/Broker cannot be initialized.*ApiContractViolation/);
+    expect(availability.reason).toContain('No Microsoft Identity Broker answered on the D-Bus session bus (name com.microsoft.identity.broker1)');
+    expect(availability.reason).toContain('microsoft-identity-broker package');
+    expect(availability.reason).not.toContain('DBUS_SESSION_BUS_ADDRESS is not set');
     expect(await browserUrlOf(app)).toMatch(/\/organizations\/oauth2\/v2\.0\/authorize\?/);
-    expect(logs.some((m) => m.startsWith('Falling back to the browser'))).toBe(true);
+    const fallback = logs.find((m) => m.startsWith('Falling back to the browser'));
+    expect(fallback).toContain('microsoft-identity-broker');
   });
 
   it('runtime library missing: a typed reason, and the browser flow', async () => {

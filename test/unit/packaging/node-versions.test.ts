@@ -99,7 +99,7 @@ describe.each(NODE_VERSIONS)('Node %s', (version) => {
       isErrorResult: 'function',
     });
     // The addon loaded (no addon_missing) and reached MSALRuntime's startup.
-    expect(report['broker']).toMatchObject({ available: false, reason: expect.stringMatching(/^startup_failed: /) });
+    expect(report['broker']).toMatchObject({ available: false, reason: expect.stringMatching(/^startup_failed: .*microsoft-identity-broker/) });
     expect(report['signIn']).toEqual({ token_source: 'identity_provider', username: entra.alice.username });
     expect(report['interactive']).toEqual({ error: 'access_denied' });
 

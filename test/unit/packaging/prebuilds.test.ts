@@ -37,8 +37,10 @@ describe('prebuilds', () => {
   it('PREBUILDS_ONLY=1 loads the prebuild and reaches MSALRuntime', () => {
     const r = probe({ PREBUILDS_ONLY: '1' });
     expect(r.available).toBe(true);
-    // No broker on that bus: the library says so instead of failing.
+    // No broker on that bus: the library says so instead of failing, and names what to install.
     expect(r.broker).toMatchObject({ available: false, reason: expect.stringMatching(/startup_failed/) });
+    expect(r.broker?.reason).toContain('(name com.microsoft.identity.broker1)');
+    expect(r.broker?.reason).toContain('microsoft-identity-broker package');
   });
 
   it('no addon for this machine: the library still loads and says why the broker is unavailable', () => {
