@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { regionalTokenEndpoint, resolveRegion } from '../authority/regional.js';
 import type { ResolvedAuthority } from '../authority/types.js';
+import { computeExtCacheKey } from '../cache/ext-cache-key.js';
 import { InvalidArgumentError } from '../errors.js';
 import { newCorrelationId } from '../http/correlation.js';
 import { ApiId } from '../http/telemetry.js';
@@ -54,7 +55,8 @@ export class ConfidentialClientApplication extends ClientApplication {
       throw new InvalidArgumentError('acquireTokenForClient() does not accept forceRefresh; the cache is always consulted first');
     }
     const authority = await this.resolveAuthority();
-    const extCacheKey = options.fmiPath !== undefined ? sha256(`fmi_path:${options.fmiPath}`) : undefined;
+    // As MSAL Python: the request's non-standard parameters (fmi_path among them) partition the cache.
+    const extCacheKey = computeExtCacheKey({ ...options.data, ...(options.fmiPath !== undefined ? { fmi_path: options.fmiPath } : {}) }) || undefined;
     const prepared = await prepareAuthScheme(options.authScheme, this.popKeys);
     const keyId = prepared?.keyId ?? options.data?.key_id;
     const finalize = (r: AcquireTokenResult) => (prepared ? prepared.finalize(r) : r);

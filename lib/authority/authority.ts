@@ -15,6 +15,7 @@ import {
   instanceDiscoveryUrl,
   interpretInstanceDiscovery,
 } from './instance-discovery.js';
+import { assertValidIssuer, ensureEndpointSameCloudAsAuthority } from './issuer.js';
 import { parseSecureUrl } from './secure-url.js';
 import { fetchTenantMetadata, normalizeMetadata } from './tenant-discovery.js';
 import type { AuthorityKind, AuthorityMetadata, ResolvedAuthority } from './types.js';
@@ -49,6 +50,10 @@ interface Shape {
   tenant: string;
   /** Path segments kept in the canonical URL. */
   path: string[];
+  /** The URL as configured; OpenID authorities are checked against it. */
+  configured: string;
+  /** The configured query ("?..." or ""), which the reference keeps on tenant discovery. */
+  query: string;
 }
 
 export class Authority {
@@ -64,12 +69,16 @@ export class Authority {
   private readonly presetMetadata: AuthorityMetadata | undefined;
   private readonly presetInstanceDiscovery: Record<string, unknown> | undefined;
   private readonly discoveryBase: string;
+  private readonly configured: string;
+  private readonly query: string;
   private pending: Promise<ResolvedAuthority> | undefined;
 
   private constructor(shape: Shape, options: AuthorityOptions) {
     this.kind = shape.kind;
     this.host = shape.host;
     this.tenant = shape.tenant;
+    this.configured = shape.configured;
+    this.query = shape.query;
     this.canonical = `${shape.protocol}//${shape.host}/${shape.path.map((s) => `${s}/`).join('')}`;
     this.validate = options.validateAuthority ?? true;
     this.instanceDiscovery = options.instanceDiscovery ?? true;
@@ -119,8 +128,13 @@ export class Authority {
   private async discover(http: HttpClient, logger: Logger): Promise<ResolvedAuthority> {
     const cloud = await this.resolveCloud(http, logger);
     const metadata = this.presetMetadata ?? (await fetchTenantMetadata(http, this.tenantDiscoveryUrl(), this.tenant, this.allowHttpLoopback));
-    if (this.kind === 'oidc' && trimSlash(metadata.issuer) !== trimSlash(this.canonical)) {
-      logger.log('warning', `OIDC metadata issuer ${metadata.issuer} differs from the configured issuer ${this.canonical}`, true);
+    if (this.kind === 'oidc' || this.kind === 'dsts') {
+      // As the reference: an OpenID authority (dSTS is one) must name an issuer of its own,
+      // and if it lives in a Microsoft cloud, its endpoints must stay in that cloud.
+      assertValidIssuer(this.configured, metadata.issuer);
+      for (const name of ['token_endpoint', 'authorization_endpoint', 'device_authorization_endpoint'] as const) {
+        ensureEndpointSameCloudAsAuthority(this.configured, metadata[name], name);
+      }
     }
     const aliases = [cloud.preferredNetwork, ...cloud.aliases.filter((a) => a !== cloud.preferredNetwork)];
     if (!aliases.includes(this.host)) aliases.push(this.host);
@@ -156,16 +170,17 @@ export class Authority {
       case 'invalid_instance':
         if (!this.validate) return offline;
         throw new AuthorityValidationError(
-          `Authority host ${this.host} failed instance discovery (${outcome.description}). ` +
-            'Use a known Entra host, or set validateAuthority: false or instanceDiscovery: false if you trust it.',
+          `invalid_instance: the authority ${this.canonical} is not known (${outcome.description}). ` +
+            'If it is a domain you trust, turn this check off with instanceDiscovery: false (or validateAuthority: false).',
         );
     }
   }
 
   private tenantDiscoveryUrl(): string {
-    // ADFS and generic OIDC publish metadata at the issuer root; Entra-family authorities under v2.0.
-    const v2 = this.kind === 'adfs' || this.kind === 'oidc' ? '' : 'v2.0/';
-    return `${this.canonical}${v2}.well-known/openid-configuration`;
+    // ADFS and OpenID authorities (dSTS included) publish metadata at the issuer root;
+    // Entra-family authorities under v2.0. The configured query is kept, as the reference does.
+    const v2 = this.kind === 'adfs' || this.kind === 'oidc' || this.kind === 'dsts' ? '' : 'v2.0/';
+    return `${this.canonical}${v2}.well-known/openid-configuration${this.query}`;
   }
 }
 
@@ -194,10 +209,11 @@ function parseJsonOption(value: unknown, name: string): unknown {
   }
 }
 
+/** A query is kept for tenant discovery and a fragment ignored, as the reference does with both. */
 function parseUrl(value: string, what: string, allowHttp: boolean): URL {
   const url = parseSecureUrl(value, what, allowHttp);
   if (url.username || url.password) throw new InvalidAuthorityError(`${what} must not contain credentials`);
-  if (url.search || url.hash) throw new InvalidAuthorityError(`${what} must not have a query or fragment: "${value}"`);
+  url.hash = '';
   return url;
 }
 
@@ -212,7 +228,8 @@ function segmentsOf(url: URL, what: string): string[] {
 function parseOidc(value: string, allowHttp: boolean): Shape {
   const url = parseUrl(value, 'oidcAuthority', allowHttp);
   const path = segmentsOf(url, 'oidcAuthority');
-  return { kind: 'oidc', protocol: url.protocol, host: url.host.toLowerCase(), tenant: path.join('/'), path };
+  const host = url.host.toLowerCase();
+  return { kind: 'oidc', protocol: url.protocol, host, tenant: path.join('/'), path, configured: value, query: url.search };
 }
 
 function parseEntra(value: string, allowHttp: boolean): Shape {
@@ -221,7 +238,7 @@ function parseEntra(value: string, allowHttp: boolean): Shape {
   const hostname = url.hostname.toLowerCase();
   const seg = segmentsOf(url, 'authority');
   const [first, second, third] = seg;
-  const base = { protocol: url.protocol, host };
+  const base = { protocol: url.protocol, host, configured: value, query: url.search };
   const need = (ok: unknown, form: string): void => {
     if (!ok) throw new InvalidAuthorityError(`Authority "${value}" is incomplete; expected ${form}`);
   };
@@ -249,8 +266,4 @@ function parseEntra(value: string, allowHttp: boolean): Shape {
   }
   need(first, 'https://<host>/<tenant>, e.g. https://login.microsoftonline.com/common');
   return { ...base, kind: 'aad', tenant: first as string, path: [first as string] };
-}
-
-function trimSlash(s: string): string {
-  return s.replace(/\/+$/, '');
 }

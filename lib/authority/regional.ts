@@ -7,12 +7,10 @@ import { InvalidArgumentError } from '../errors.js';
 import type { HttpClient } from '../http/types.js';
 import type { Logger } from '../app/logger.js';
 import { silentLogger } from '../app/logger.js';
-import { AZURE_PUBLIC_ALIASES } from './clouds.js';
+import { AZURE_PUBLIC_ALIASES, REGION_LABEL } from './clouds.js';
 
 export const IMDS_REGION_URL = 'http://169.254.169.254/metadata/instance/compute/location?format=text&api-version=2021-01-01';
 const DEFAULT_IMDS_TIMEOUT_MS = 2000;
-// A region becomes a DNS label, so anything else could redirect the token request to another host.
-const REGION = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface RegionDeps {
   env?: NodeJS.ProcessEnv;
@@ -90,9 +88,10 @@ async function queryImds(http: HttpClient, url: string, timeoutMs: number, logge
   }
 }
 
+/** A region becomes a DNS label, so anything else could redirect the token request to another host. */
 function normalize(value: string): string | undefined {
   const v = value.trim().toLowerCase();
-  return REGION.test(v) ? v : undefined;
+  return REGION_LABEL.test(v) ? v : undefined;
 }
 
 /**

@@ -38,6 +38,21 @@ const OPTIONAL_STRING_KEYS = [
   'domain_name',
 ] as const;
 
+/**
+ * Hosts that answered user realm discovery with 404, which the reference
+ * remembers for the life of the process (a class attribute there): such a host
+ * has no endpoint, so asking again only costs a round trip.
+ */
+const hostsWithoutUserRealm = new Set<string>();
+
+/** The hosts remembered as having no user realm endpoint (lower-cased, with port). */
+export const hostsWithoutUserRealmDiscovery: ReadonlySet<string> = hostsWithoutUserRealm;
+
+/** Tests only: forget every remembered 404, as the reference's tests reset its set. */
+export function forgetHostsWithoutUserRealmDiscovery(): void {
+  hostsWithoutUserRealm.clear();
+}
+
 /** `<host>/common/userrealm/<username>?api-version=1.0`; host includes the scheme. */
 export function userRealmUrl(host: string, username: string): string {
   let base: URL;
@@ -52,7 +67,8 @@ export function userRealmUrl(host: string, username: string): string {
 
 /**
  * A host without the endpoint (HTTP 404) yields account_type Unknown, which
- * leads the caller to the plain username/password grant, as MSAL does.
+ * leads the caller to the plain username/password grant, as MSAL does; the
+ * host is remembered and not asked again.
  */
 export async function discoverUserRealm(
   http: HttpClient,
@@ -64,13 +80,14 @@ export async function discoverUserRealm(
   if (!Object.keys(headers).some((name) => name.toLowerCase() === 'client-request-id')) {
     headers['client-request-id'] = options.correlationId ?? newCorrelationId();
   }
-  const response = await http.send({
-    method: 'GET',
-    url: userRealmUrl(host, username),
-    headers,
-    signal: options.signal,
-  });
-  if (response.status === 404) return { account_type: 'Unknown' };
+  const url = userRealmUrl(host, username);
+  const hostKey = new URL(url).host;
+  if (hostsWithoutUserRealm.has(hostKey)) return { account_type: 'Unknown' };
+  const response = await http.send({ method: 'GET', url, headers, signal: options.signal });
+  if (response.status === 404) {
+    hostsWithoutUserRealm.add(hostKey);
+    return { account_type: 'Unknown' };
+  }
   if (response.status < 200 || response.status >= 300) {
     throw new DiscoveryError(`User realm discovery failed with HTTP ${response.status}`);
   }

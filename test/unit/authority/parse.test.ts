@@ -39,6 +39,14 @@ describe('Authority.parse', () => {
     expect([a.kind, a.tenant, a.canonical]).toEqual([kind, tenant, canonical]);
   });
 
+  it('accepts a query or fragment after the tenant, as the reference does (the canonical URL holds neither)', () => {
+    for (const authority of ['https://login.microsoftonline.com/common?x=1', 'https://login.microsoftonline.com/common#frag', 'https://example.com/tenant/subpath?foo=bar#fragment']) {
+      const a = Authority.parse({ authority });
+      expect(a.canonical).toBe(`${new URL(authority).origin}/${a.tenant}/`);
+      expect(a.tenant).toBe(new URL(authority).pathname.split('/')[1]);
+    }
+  });
+
   it('parses a generic OIDC issuer', () => {
     const a = Authority.parse({ oidcAuthority: 'https://accounts.example.com/realms/demo' });
     expect(a.kind).toBe('oidc');
@@ -64,8 +72,6 @@ describe('Authority.parse', () => {
     [{ authority: 'not a url' }, /not an absolute URL/],
     [{ authority: 'ftp://login.microsoftonline.com/common' }, /must use https/],
     [{ authority: 'https://login.microsoftonline.com' }, /incomplete/],
-    [{ authority: 'https://login.microsoftonline.com/common?x=1' }, /query or fragment/],
-    [{ authority: 'https://login.microsoftonline.com/common#frag' }, /query or fragment/],
     [{ authority: 'https://user:pw@login.microsoftonline.com/common' }, /credentials/],
     [{ authority: 'https://login.microsoftonline.com/con%2Ftoso' }, /invalid path segment/],
     [{ authority: 'https://contoso.b2clogin.com/contoso.onmicrosoft.com' }, /<policy>/],

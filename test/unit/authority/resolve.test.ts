@@ -200,12 +200,18 @@ describe('other authority kinds', () => {
     expect(http.urls).toEqual(['https://contoso.ciamlogin.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration']);
   });
 
-  it('dSTS: v2.0 metadata under /dstsv2/<tenant>', async () => {
+  it('dSTS: an OpenID authority, metadata at <authority>/.well-known/openid-configuration (as MSAL Python)', async () => {
     const r = await local(`/dstsv2/${GUID}`).resolve(fetchHttp);
     expect(r.kind).toBe('dsts');
     expect(r.tenant).toBe(GUID);
-    expect(r.metadata.issuer).toBe(`${sts.baseUrl}/${GUID}/v2.0`);
-    expect(sts.requests.map((q) => q.path)).toEqual([`/dstsv2/${GUID}/v2.0/.well-known/openid-configuration`]);
+    expect(r.metadata.issuer).toBe(`${sts.baseUrl}/dstsv2/${GUID}`);
+    expect(sts.requests.map((q) => q.path)).toEqual([`/dstsv2/${GUID}/.well-known/openid-configuration`]);
+  });
+
+  it('keeps the authority\'s query on tenant discovery, as the reference does', async () => {
+    await local('/contoso?slice=testslice#frag', { instanceDiscovery: false }).resolve(fetchHttp);
+    const [request] = sts.requestsTo('/contoso/v2.0/.well-known/openid-configuration');
+    expect(request?.query.get('slice')).toBe('testslice');
   });
 
   it('generic OIDC: <issuer>/.well-known/openid-configuration, never instance discovery', async () => {

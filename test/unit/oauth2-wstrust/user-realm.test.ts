@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DiscoveryError, InvalidArgumentError, MalformedResponseError } from '../../../lib/errors.js';
-import { discoverUserRealm, parseUserRealm, userRealmUrl } from '../../../lib/oauth2/user-realm.js';
+import {
+  discoverUserRealm,
+  forgetHostsWithoutUserRealmDiscovery,
+  hostsWithoutUserRealmDiscovery,
+  parseUserRealm,
+  userRealmUrl,
+} from '../../../lib/oauth2/user-realm.js';
 import { FederationPaths, registerFederation } from '../../support/sts/federation.js';
 import { LocalSts } from '../../support/sts/server.js';
 import { createTestHttpClient } from './http.js';
@@ -82,9 +88,16 @@ describe('user realm discovery', () => {
     expect(() => userRealmUrl('https://login.example', ' ')).toThrow(InvalidArgumentError);
   });
 
-  it('treats a host without the endpoint (404) as Unknown', async () => {
+  it('treats a host without the endpoint (404) as Unknown, and remembers it', async () => {
     sts.inject({ path: /^\/common\/userrealm\//, reply: { status: 404, body: 'nope' } });
-    expect(await discoverUserRealm(http, sts.baseUrl, 'bob@fed.example')).toEqual({ account_type: 'Unknown' });
+    try {
+      expect(await discoverUserRealm(http, sts.baseUrl, 'bob@fed.example')).toEqual({ account_type: 'Unknown' });
+      expect(hostsWithoutUserRealmDiscovery.has(sts.host)).toBe(true);
+      expect(await discoverUserRealm(http, sts.baseUrl, 'alice@managed.example')).toEqual({ account_type: 'Unknown' });
+      expect(sts.requestsTo(/^\/common\/userrealm\//)).toHaveLength(1);
+    } finally {
+      forgetHostsWithoutUserRealmDiscovery();
+    }
   });
 
   it('throws DiscoveryError on a server error', async () => {
