@@ -11,7 +11,7 @@ import { ApiId, buildClientHeaders, CacheRefreshReason, TelemetryContext, type T
 import { ThrottledHttpClient } from '../http/throttling.js';
 import type { HttpClient } from '../http/types.js';
 import { initiateAuthCodeFlow, nonceHash, validateAuthCodeResponse, type AuthCodeFlow } from '../oauth2/auth-code-flow.js';
-import { ccsRoutingHeaders } from '../oauth2/ccs.js';
+import { ccsAuthorizationParams, ccsRoutingHeaders } from '../oauth2/ccs.js';
 import { mergeClaims } from '../oauth2/claims.js';
 import type { ClientAuthenticator } from '../oauth2/client-credential.js';
 import { byAuthorizationCode, byRefreshToken, bySamlBearer, byUsernamePassword } from '../oauth2/grants.js';
@@ -458,6 +458,7 @@ export abstract class ClientApplication {
       ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
       ...(options.responseMode !== undefined ? { responseMode: options.responseMode } : {}),
       ...(claims ? { claims } : {}),
+      ...(authority.kind !== 'oidc' ? { extraQueryParameters: ccsAuthorizationParams(options.loginHint) } : {}),
     });
   }
 
@@ -484,6 +485,7 @@ export abstract class ClientApplication {
       nonce: nonceHash(flow.nonce),
       ...(flow.max_age !== undefined ? { maxAge: Number(flow.max_age) } : {}),
       ...(options.claimsChallenge !== undefined ? { claimsChallenge: options.claimsChallenge } : {}),
+      ...(typeof authResponse.client_info === 'string' ? { clientInfo: authResponse.client_info } : {}),
       correlationId,
     });
   }
@@ -539,11 +541,13 @@ export abstract class ClientApplication {
       correlationId: string;
       extra?: Record<string, string>;
       keyId?: string;
+      /** The authorization reply's client_info, which routes the redemption (CCS). */
+      clientInfo?: string;
     },
   ): Promise<AcquireTokenResult> {
     const authority = await this.resolveAuthority();
     const claims = this.claims(args.claimsChallenge);
-    const { exchange, headers } = this.beginRequest(apiId, args.correlationId);
+    const { exchange, headers } = this.beginRequest(apiId, args.correlationId, ccsRoutingHeaders({ clientInfo: args.clientInfo }));
     const response = await byAuthorizationCode(
       this.tokenClient,
       authority.metadata.token_endpoint,

@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { newCorrelationId } from '../http/correlation.js';
 import { ApiId } from '../http/telemetry.js';
 import { createClientAuthenticator } from '../oauth2/client-credential.js';
+import { ccsRoutingHeaders } from '../oauth2/ccs.js';
 import { byClientCredentials, byOnBehalfOf, byUserFic } from '../oauth2/grants.js';
 import { decodePart } from '../oauth2/id-token.js';
 import type { AcquireTokenResult } from '../oauth2/types.js';
@@ -151,7 +152,7 @@ export class ConfidentialClientApplication extends ClientApplication {
     const authority = await this.resolveAuthority();
     const correlationId = options.correlationId ?? newCorrelationId();
     const claims = this.claims(options.claimsChallenge);
-    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByUserFic, correlationId);
+    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByUserFic, correlationId, ccsRoutingHeaders({ username }));
     const response = await byUserFic(
       this.tokenClient,
       authority.metadata.token_endpoint,

@@ -15,6 +15,7 @@ import { runBrowserFlow } from '../interactive/interactive-flow.js';
 import { initiateDeviceFlow, pollDeviceFlow, type DeviceFlow, type DeviceFlowProgress } from '../oauth2/device-flow.js';
 import { byDeviceCode } from '../oauth2/grants.js';
 import { nonceHash } from '../oauth2/auth-code-flow.js';
+import { ccsAuthorizationParams } from '../oauth2/ccs.js';
 import { scopesToString } from '../oauth2/scopes.js';
 import type { AcquireTokenResult, ErrorResult } from '../oauth2/types.js';
 import { isErrorResult } from '../oauth2/types.js';
@@ -198,6 +199,7 @@ export class PublicClientApplication extends ClientApplication {
       ...(options.onBeforeLaunchingUi ? { onBeforeLaunchingUi: options.onBeforeLaunchingUi } : {}),
       ...(options.successTemplate !== undefined ? { successPage: options.successTemplate } : {}),
       ...(options.errorTemplate !== undefined ? { errorPage: options.errorTemplate } : {}),
+      ...(authority.kind !== 'oidc' ? { extraQueryParameters: ccsAuthorizationParams(options.loginHint) } : {}),
     });
     if (typeof authResponse.error === 'string') {
       return errorResult(authResponse as unknown as ErrorResult, correlationId);
@@ -215,6 +217,7 @@ export class PublicClientApplication extends ClientApplication {
       ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
       ...(options.claimsChallenge !== undefined ? { claimsChallenge: options.claimsChallenge } : {}),
       ...(prepared ? { extra: prepared.extra, keyId: prepared.keyId } : {}),
+      ...(typeof authResponse.client_info === 'string' ? { clientInfo: authResponse.client_info } : {}),
       correlationId,
     });
     return prepared ? prepared.finalize(result) : result;

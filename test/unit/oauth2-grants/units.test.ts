@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, MalformedResponseError } from '../../../lib/errors.js';
-import { ccsRoutingHeaders } from '../../../lib/oauth2/ccs.js';
+import { ccsAuthorizationParams, ccsRoutingHeaders } from '../../../lib/oauth2/ccs.js';
 import { mergeClaims } from '../../../lib/oauth2/claims.js';
 import { homeAccountIdFrom, parseClientInfo } from '../../../lib/oauth2/client-info.js';
 import { createPkce, pkceChallenge } from '../../../lib/oauth2/pkce.js';
@@ -86,12 +86,26 @@ describe('mergeClaims', () => {
 });
 
 describe('ccsRoutingHeaders', () => {
-  it('prefers the object id from a uid.utid home account id', () => {
-    expect(ccsRoutingHeaders({ homeAccountId: 'oid-1.tid-2', username: 'a@b.c' })).toEqual({ 'X-AnchorMailbox': 'Oid:oid-1@tid-2' });
+  const clientInfo = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  it('routes a cached account by its home account id, every "." becoming "@" (as MSAL Python)', () => {
+    expect(ccsRoutingHeaders({ homeAccountId: 'oid-1.tid-2' })).toEqual({ 'X-AnchorMailbox': 'Oid:oid-1@tid-2' });
+    expect(ccsRoutingHeaders({ homeAccountId: 'sub-of-an-oidc-user' })).toEqual({ 'X-AnchorMailbox': 'Oid:sub-of-an-oidc-user' });
+    expect(ccsRoutingHeaders({ homeAccountId: 'uid-b2c_1_p.utid' })).toEqual({ 'X-AnchorMailbox': 'Oid:uid-b2c_1_p@utid' });
+    expect(ccsRoutingHeaders({ homeAccountId: '' })).toEqual({});
   });
-  it('falls back to the UPN, and to nothing', () => {
-    expect(ccsRoutingHeaders({ homeAccountId: 'not-a-pair', username: 'a@b.c' })).toEqual({ 'X-AnchorMailbox': 'UPN:a@b.c' });
-    expect(ccsRoutingHeaders({})).toEqual({});
+  it('routes ROPC and user_fic by upn, or user_fic by object id in the tenant', () => {
+    expect(ccsRoutingHeaders({ username: 'a@b.c' })).toEqual({ 'X-AnchorMailbox': 'upn:a@b.c' });
+    expect(ccsRoutingHeaders({ userObjectId: 'oid-1', tenant: 'tid-2' })).toEqual({ 'X-AnchorMailbox': 'Oid:oid-1@tid-2' });
+  });
+  it('routes an auth code redemption by the reply\'s client_info, and by nothing when it is absent or unreadable', () => {
+    expect(ccsRoutingHeaders({ clientInfo: clientInfo({ uid: 'u', utid: 't' }) })).toEqual({ 'X-AnchorMailbox': 'Oid:u@t' });
+    expect(ccsRoutingHeaders({ clientInfo: undefined })).toEqual({});
+    expect(ccsRoutingHeaders({ clientInfo: 'not base64 json' })).toEqual({});
+    expect(ccsRoutingHeaders({ clientInfo: clientInfo({ uid: 'u' }) })).toEqual({});
+  });
+  it('asks the authorization server for client_info, and routes the sign-in by the login hint', () => {
+    expect(ccsAuthorizationParams(undefined)).toEqual({ client_info: '1' });
+    expect(ccsAuthorizationParams('a@b.c')).toEqual({ client_info: '1', 'X-AnchorMailbox': 'UPN:a@b.c' });
   });
 });
 
