@@ -211,7 +211,7 @@ export class TokenCache {
     return account ? { homeAccountId: built.homeAccountId, account } : { homeAccountId: built.homeAccountId };
   }
 
-  /** The cached AT whose target holds every requested scope; the longest-lived one when several do. */
+  /** The cached AT whose target holds every requested scope; the longest-lived one (then the newest) when several do. */
   findAccessToken(q: AccessTokenQuery): AccessTokenEntry | undefined {
     const wanted = scopeSet(q.scopes);
     const tokenType = q.tokenType?.toLowerCase();
@@ -221,7 +221,8 @@ export class TokenCache {
       for (const { entry } of this.accessTokens.bucket('lookup', ik)) {
         if (tokenType && (entry.token_type ?? 'Bearer').toLowerCase() !== tokenType) continue;
         if (!isSubset(wanted, targetScopes(entry.target))) continue;
-        if (!best || Number(entry.expires_on) > Number(best.expires_on)) best = entry;
+        // The longest-lived; on a tie the one cached last (buckets keep insertion order).
+        if (!best || Number(entry.expires_on) >= Number(best.expires_on)) best = entry;
       }
       if (best) return best;
     }
