@@ -5,11 +5,12 @@
  *   npm run demo                # a headless browser plays the user (CI, containers, SSH)
  *   npm run demo -- --browser   # your own browser opens; sign in with any password
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { PublicClientApplication, SerializableTokenCache, isErrorResult, type BrowserLauncher } from '../lib/index.js';
 import { defaultBrowserLauncher } from '../lib/interactive/browser.js';
 import { startOidcProvider } from '../test/support/oidc-provider.js';
-import { startTestBrowser } from '../test/support/browser.js';
+import { CHROMIUM_PATH, startTestBrowser } from '../test/support/browser.js';
 
 export interface DemoOptions {
   /** 'headless' drives Chromium; 'system' opens the user's browser. */
@@ -21,6 +22,9 @@ const redact = (token: string) => `${token.slice(0, 12)}…(${token.length} char
 
 export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const log = options.log ?? ((line: string) => console.log(line));
+  if (options.browser !== 'system' && !existsSync(CHROMIUM_PATH)) {
+    throw new Error(`The headless demo drives Chromium at ${CHROMIUM_PATH}, which is not installed: run bash .ci/setup, or add --browser to sign in with your own browser.`);
+  }
   const idp = await startOidcProvider();
   const headless = options.browser !== 'system' ? await startTestBrowser() : undefined;
   try {

@@ -99,7 +99,7 @@ Commands:
   token      Get an access token (from the cache, the OS broker, the browser or a device code)
   accounts   List the accounts in a token cache file
   logout     Remove accounts from a token cache file
-  demo       Sign in against an embedded OpenID provider (no tenant needed)
+  demo       Sign in against an embedded OpenID provider (no tenant needed; source checkout only)
 
 Run "brokerbridge <command> --help" for the options of a command.
 Exit codes: 0 success, 1 sign-in or library error, 2 usage error, 130 cancelled.
@@ -135,6 +135,7 @@ Without --username every account of the cache file is signed out of this app.
   demo: `Usage: brokerbridge demo [--browser]
 
 Signs in against an embedded OpenID provider on 127.0.0.1, then again silently.
+Runs from a source checkout with its dev dependencies (bash .ci/setup), not from an installed package.
   --browser   Open your own browser instead of a headless one
 `,
 };

@@ -1,9 +1,11 @@
 /**
- * `brokerbridge demo`: runs examples/demo (an embedded OpenID provider plus a
- * sign-in). The demo lives in the source checkout, not in the published
- * package, so it is found at run time next to package.json.
+ * `brokerbridge demo`: runs examples/demo.ts (an embedded OpenID provider plus a
+ * sign-in). The demo and what it runs on (node-oidc-provider, playwright-core,
+ * tsx) are in the source checkout and its dev dependencies, not in the published
+ * package; an installed package says where to get them.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DemoArgs } from './args.js';
@@ -13,7 +15,24 @@ interface DemoModule {
   runDemo(options: { browser?: 'headless' | 'system'; log?: (line: string) => void }): Promise<number>;
 }
 
+/** Either a way to load the demo module, or why there is none here. */
+export type DemoLocation = { path: string; load(): Promise<unknown> } | { unavailable: string };
+
 const PACKAGE_NAME = 'brokerbridge';
+const REPOSITORY = 'https://github.com/brokerbridge/brokerbridge';
+const DEMO_SOURCE = join('examples', 'demo.ts');
+/** Not a usage error: the command is right, this installation cannot run it. */
+const UNAVAILABLE_EXIT_CODE = 1;
+
+export const DEMO_NOT_INSTALLED =
+  'The demo runs from a source checkout of brokerbridge: it starts an OpenID provider (node-oidc-provider) and a\n' +
+  'headless Chromium, which are development dependencies, not part of the installed package. To run it:\n\n' +
+  `  git clone ${REPOSITORY} && cd brokerbridge\n` +
+  '  bash .ci/setup && npm run demo      # Debian or Ubuntu: installs Chromium and the rest, then signs in\n';
+
+export const DEMO_NEEDS_DEV_DEPENDENCIES =
+  "The demo needs this checkout's development dependencies (tsx, oidc-provider, playwright-core).\n" +
+  'Install them first: bash .ci/setup (Debian or Ubuntu; also installs Chromium), or npm install.\n';
 
 /** Walks up from this module to the brokerbridge package root (lib/cli in source, dist when built). */
 export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): string | undefined {
@@ -30,27 +49,45 @@ export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): 
   }
 }
 
-/** Built JavaScript first; TypeScript source only when this CLI itself runs from source (tsx, vitest). */
-export function findDemoModule(root: string | undefined, runningFromSource: boolean = import.meta.url.endsWith('.ts')): string | undefined {
-  if (root === undefined) return undefined;
-  const names = ['demo.mjs', 'demo.js', ...(runningFromSource ? ['demo.ts'] : [])];
-  return names.map((n) => join(root, 'examples', n)).find((p) => existsSync(p));
+/**
+ * The demo is TypeScript. Running from source (tsx, vitest), it is imported as
+ * is; running built (bin/brokerbridge.mjs), it goes through the checkout's own
+ * tsx, resolved from the package root.
+ */
+export function locateDemo(root: string | undefined, runningFromSource: boolean = import.meta.url.endsWith('.ts')): DemoLocation {
+  const path = root === undefined ? undefined : join(root, DEMO_SOURCE);
+  if (root === undefined || path === undefined || !existsSync(path)) return { unavailable: DEMO_NOT_INSTALLED };
+  const url = pathToFileURL(path).href;
+  if (runningFromSource) return { path, load: () => import(url) };
+  try {
+    createRequire(join(root, 'package.json')).resolve('tsx/package.json');
+  } catch {
+    return { unavailable: DEMO_NEEDS_DEV_DEPENDENCIES };
+  }
+  return {
+    path,
+    load: async () => {
+      // Resolves from dist/ of this same checkout; tsup leaves it external (tsx is a dev dependency).
+      const { tsImport } = await import('tsx/esm/api');
+      return tsImport(url, import.meta.url);
+    },
+  };
 }
 
 export async function runDemoCommand(
   args: DemoArgs,
   io: CliIo,
-  locate: () => string | undefined = () => findDemoModule(findPackageRoot()),
+  locate: () => DemoLocation = () => locateDemo(findPackageRoot()),
 ): Promise<number> {
-  const modulePath = locate();
-  if (modulePath === undefined) {
-    io.stderr.write('The demo ships with the source checkout only (examples/demo.ts); run it there with: npx tsx examples/demo.ts\n');
-    return 2;
+  const location = locate();
+  if ('unavailable' in location) {
+    io.stderr.write(location.unavailable);
+    return UNAVAILABLE_EXIT_CODE;
   }
-  const demo = (await import(pathToFileURL(modulePath).href)) as Partial<DemoModule>;
+  const demo = (await location.load()) as Partial<DemoModule>;
   if (typeof demo.runDemo !== 'function') {
-    io.stderr.write(`${modulePath} exports no runDemo function.\n`);
-    return 2;
+    io.stderr.write(`${location.path} exports no runDemo function.\n`);
+    return UNAVAILABLE_EXIT_CODE;
   }
   return demo.runDemo({
     browser: args.systemBrowser ? 'system' : 'headless',

@@ -1,10 +1,17 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../lib/cli/main.js';
-import { findDemoModule, findPackageRoot, runDemoCommand } from '../../../lib/cli/demo-command.js';
+import {
+  DEMO_NEEDS_DEV_DEPENDENCIES,
+  DEMO_NOT_INSTALLED,
+  findPackageRoot,
+  locateDemo,
+  runDemoCommand,
+} from '../../../lib/cli/demo-command.js';
 import { PUBLIC_CLIENT_ID, startLocalEntra, type LocalEntra } from '../../support/entra.js';
 import { approveDeviceCode, issueAuthCode } from '../../support/sts/token.js';
 import { captureIo } from './capture.js';
@@ -262,18 +269,31 @@ describe('usage, help, version and demo', () => {
     expect(version.stdout.text).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
-  it('finds the demo source from lib/cli, and only built files when running built', () => {
+  it('finds the demo source in the checkout, imported as is from source and through tsx when built', () => {
     const root = findPackageRoot();
     expect(root).toBe(process.cwd());
-    expect(findDemoModule(root, true)).toBe(join(process.cwd(), 'examples', 'demo.ts'));
-    expect(findDemoModule(root, false) ?? '').not.toMatch(/\.ts$/);
     expect(findPackageRoot('/')).toBeUndefined();
+    const demo = join(process.cwd(), 'examples', 'demo.ts');
+    expect(locateDemo(root, true)).toMatchObject({ path: demo });
+    expect(locateDemo(root, false)).toMatchObject({ path: demo });
   });
 
-  it('demo without the examples says so and exits 2', async () => {
+  it('an installed package (no examples/) says the demo needs a source checkout, and how to get one', async () => {
+    expect(locateDemo(undefined)).toEqual({ unavailable: DEMO_NOT_INSTALLED });
+    expect(locateDemo(dir, false)).toEqual({ unavailable: DEMO_NOT_INSTALLED });
     const io = captureIo();
-    expect(await runDemoCommand({ command: 'demo', systemBrowser: false }, io, () => undefined)).toBe(2);
-    expect(io.stderr.text).toMatch(/ships with the source checkout only/);
+    expect(await runDemoCommand({ command: 'demo', systemBrowser: false }, io, () => locateDemo(dir))).toBe(1);
+    expect(io.stderr.text).toBe(DEMO_NOT_INSTALLED);
+    expect(io.stderr.text).toContain('git clone https://github.com/brokerbridge/brokerbridge');
+    expect(io.stderr.text).toContain('bash .ci/setup && npm run demo');
+  });
+
+  it('a checkout without its dev dependencies says to install them', async () => {
+    await mkdir(join(dir, 'examples'));
+    await writeFile(join(dir, 'examples', 'demo.ts'), 'export {};\n');
+    expect(locateDemo(dir, false)).toEqual({ unavailable: DEMO_NEEDS_DEV_DEPENDENCIES });
+    // Running from source needs no tsx to load it.
+    expect(locateDemo(dir, true)).toMatchObject({ path: join(dir, 'examples', 'demo.ts') });
   });
 
   it('demo loads the demo module and runs it with the chosen browser, logging to stdout', async () => {
@@ -283,13 +303,14 @@ describe('usage, help, version and demo', () => {
       'export async function runDemo(options) { options.log(`browser=${options.browser}`); return 0; }\n',
     );
     const io = captureIo();
-    expect(await runDemoCommand({ command: 'demo', systemBrowser: true }, io, () => modulePath)).toBe(0);
+    const at = (path: string) => () => ({ path, load: () => import(pathToFileURL(path).href) });
+    expect(await runDemoCommand({ command: 'demo', systemBrowser: true }, io, at(modulePath))).toBe(0);
     expect(io.stdout.text).toBe('browser=system\n');
 
     const bad = captureIo();
     const other = join(dir, 'other.mjs');
     await writeFile(other, 'export const nothing = 1;\n');
-    expect(await runDemoCommand({ command: 'demo', systemBrowser: false }, bad, () => other)).toBe(2);
+    expect(await runDemoCommand({ command: 'demo', systemBrowser: false }, bad, at(other))).toBe(1);
     expect(bad.stderr.text).toMatch(/exports no runDemo function/);
   });
 });
