@@ -17,21 +17,23 @@ export interface SigningCertificate {
   x5c?: string[];
 }
 
-const CERT_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+const CERT_BLOCK = /-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/gi;
 
-/** The base64 DER body of every CERTIFICATE block in `pem`, in order. */
+/**
+ * The base64 DER body of every CERTIFICATE block in `pem`, in order, as MSAL
+ * Python's extract_certs: text without any block is taken as one certificate
+ * body already (unless it is a private key), so a bare base64 certificate works.
+ * Bodies are not checked here; loading the certificate does that.
+ */
 export function extractCerts(pem: string): string[] {
   if (typeof pem !== 'string') throw new InvalidArgumentError('extractCerts expects PEM text');
-  const certs: string[] = [];
-  for (const match of pem.matchAll(CERT_BLOCK)) {
-    const body = (match[1] ?? '').replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) {
-      throw new CredentialError('A CERTIFICATE block in the PEM text is not valid base64');
-    }
-    certs.push(body);
-  }
-  if (certs.length === 0) throw new CredentialError('No "-----BEGIN CERTIFICATE-----" block found in the PEM text');
-  return certs;
+  // Whitespace goes: a certificate in an x5c header is one unbroken base64 string.
+  const certs = [...pem.matchAll(CERT_BLOCK)].map((match) => (match[1] ?? '').replace(/\s+/g, ''));
+  if (certs.length > 0) return certs;
+  if (pem.includes('PRIVATE KEY')) throw new CredentialError('Expected a public certificate, but the text holds a private key');
+  const bare = pem.replace(/\s+/g, '');
+  if (bare === '') throw new CredentialError('No certificate: the text is empty');
+  return [bare];
 }
 
 export function thumbprint(der: Buffer, algorithm: 'sha1' | 'sha256'): Buffer {

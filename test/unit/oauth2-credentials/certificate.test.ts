@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialError, InvalidArgumentError } from '../../../lib/errors.js';
-import { extractCerts, parseSha1Thumbprint } from '../../../lib/oauth2/certificate.js';
+import { extractCerts, loadPemCredential, parseSha1Thumbprint } from '../../../lib/oauth2/certificate.js';
 import { Prompt } from '../../../lib/oauth2/prompt.js';
 import { derBase64, makeFixtures, type Fixtures } from './fixtures.js';
 
@@ -20,11 +20,19 @@ describe('extractCerts', () => {
     expect(extractCerts(fx.leafCertPem.replace(/\n/g, '\r\n'))).toEqual([derBase64(fx.leafCertPem)]);
   });
 
-  it('throws when there is no certificate or a body is not base64', () => {
-    expect(() => extractCerts(fx.leafKeyPem)).toThrow(CredentialError);
-    expect(() => extractCerts('')).toThrow(/No "-----BEGIN CERTIFICATE-----" block/);
-    expect(() => extractCerts('-----BEGIN CERTIFICATE-----\n**not base64**\n-----END CERTIFICATE-----')).toThrow(/not valid base64/);
+  it('takes text without tags as one certificate, as MSAL Python does, but never a private key or nothing', () => {
+    expect(extractCerts('my_cert')).toEqual(['my_cert']);
+    expect(extractCerts(`  ${derBase64(fx.leafCertPem)}\n`)).toEqual([derBase64(fx.leafCertPem)]);
+    expect(extractCerts('-----begin certificate-----\nabc\n-----end certificate-----')).toEqual(['abc']);
+    expect(() => extractCerts(fx.leafKeyPem)).toThrow(/private key/);
+    expect(() => extractCerts(' \n')).toThrow(CredentialError);
     expect(() => extractCerts(undefined as unknown as string)).toThrow(InvalidArgumentError);
+  });
+
+  it('loads a credential whose public certificate has no PEM tags', () => {
+    const loaded = loadPemCredential({ privateKey: fx.leafKeyPem, publicCertificate: derBase64(fx.leafCertPem) });
+    expect(loaded.x5c).toEqual([derBase64(fx.leafCertPem)]);
+    expect(() => loadPemCredential({ privateKey: fx.leafKeyPem, publicCertificate: 'my_cert' })).toThrow(CredentialError);
   });
 });
 
