@@ -11,6 +11,7 @@ import {
   type PfxCertificateCredential,
   type SigningCertificate,
 } from './certificate.js';
+import { AutoRefresher } from './auto-refresher.js';
 import {
   ASSERTION_LIFETIME_SECONDS,
   JWT_BEARER_ASSERTION_TYPE,
@@ -18,7 +19,21 @@ import {
   signClientAssertion,
 } from './client-assertion.js';
 
-export type ClientAssertionCallback = (context: { clientId: string; tokenEndpoint: string }) => string | Promise<string>;
+/** What a clientAssertion callback is told about the request it signs for. */
+export interface ClientAssertionContext {
+  clientId: string;
+  tokenEndpoint: string;
+  /** Present when acquireTokenForClient() was given one. */
+  fmiPath?: string;
+}
+
+/**
+ * Returns a client assertion; called for every token request, so it can return a fresh one
+ * (wrap it in an AutoRefresher to reuse one for a while). A callback that declares a
+ * parameter receives the request's context; one that declares none (or only defaulted
+ * ones: Function.length is 0) is called without arguments, as MSAL Python does.
+ */
+export type ClientAssertionCallback = (context: ClientAssertionContext) => string | Promise<string>;
 
 /** A plain string is a client secret. */
 export type ClientCredential =
@@ -26,11 +41,16 @@ export type ClientCredential =
   | { clientSecret: string }
   | { privateKey: string | Buffer; thumbprint?: string; publicCertificate?: string; passphrase?: string }
   | { privateKeyPfxPath: string; passphrase?: string; publicCertificate?: boolean }
-  | { clientAssertion: string | ClientAssertionCallback };
+  | { clientAssertion: string | ClientAssertionCallback | AutoRefresher };
+
+/** What the token request being authenticated carries that a credential may need. */
+export interface ClientAuthenticationRequest {
+  fmiPath?: string;
+}
 
 export interface ClientAuthenticator {
   /** Body parameters that authenticate the client at `tokenEndpoint` (client_id is not included). */
-  params(tokenEndpoint: string): Promise<Record<string, string>>;
+  params(tokenEndpoint: string, request?: ClientAuthenticationRequest): Promise<Record<string, string>>;
 }
 
 export interface ClientAuthenticatorOptions {
@@ -114,18 +134,19 @@ function certificateAuthenticator(certificate: SigningCertificate, options: Clie
   return { params: async (tokenEndpoint) => assertionParams(await assertionFor(requireEndpoint(tokenEndpoint))) };
 }
 
-function callbackAuthenticator(callback: ClientAssertionCallback, clientId: string, now: () => number): ClientAuthenticator {
-  const assertionFor = perTokenEndpoint(
-    (tokenEndpoint) => async () => {
-      const assertion: unknown = await callback({ clientId, tokenEndpoint });
+/** Calls the callback for every request, as the reference does; caching is the AutoRefresher's job. */
+function callbackAuthenticator(callback: ClientAssertionCallback, clientId: string): ClientAuthenticator {
+  return {
+    async params(tokenEndpoint, request = {}) {
+      const context: ClientAssertionContext = { clientId, tokenEndpoint: requireEndpoint(tokenEndpoint) };
+      if (request.fmiPath !== undefined) context.fmiPath = request.fmiPath;
+      const assertion: unknown = await (callback.length > 0 ? callback(context) : (callback as () => string | Promise<string>)());
       if (typeof assertion !== 'string' || assertion.length === 0) {
         throw new CredentialError('The clientAssertion callback must return a non-empty string');
       }
-      return assertion;
+      return assertionParams(assertion);
     },
-    { cap: ASSERTION_LIFETIME_SECONDS, now },
-  );
-  return { params: async (tokenEndpoint) => assertionParams(await assertionFor(requireEndpoint(tokenEndpoint))) };
+  };
 }
 
 /**
@@ -172,10 +193,11 @@ export function createClientAuthenticator(credential: ClientCredential, options:
         const params = assertionParams(nonEmpty(assertion, 'clientCredential.clientAssertion'));
         return { params: async () => ({ ...params }) };
       }
+      if (assertion instanceof AutoRefresher) return callbackAuthenticator(() => assertion.get(), options.clientId);
       if (typeof assertion !== 'function') {
-        throw new InvalidArgumentError('clientCredential.clientAssertion must be a string or a function returning one');
+        throw new InvalidArgumentError('clientCredential.clientAssertion must be a string, a function returning one, or an AutoRefresher');
       }
-      return callbackAuthenticator(assertion as ClientAssertionCallback, options.clientId, now);
+      return callbackAuthenticator(assertion as ClientAssertionCallback, options.clientId);
     }
   }
 }

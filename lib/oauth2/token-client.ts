@@ -5,7 +5,7 @@ import type { ErrorResponse, TokenResponse } from './types.js';
 
 /** How a confidential client proves itself (secret, assertion, certificate). Structural on purpose. */
 export interface ClientAuthenticator {
-  params(tokenEndpoint: string): Promise<Record<string, string>>;
+  params(tokenEndpoint: string, request?: { fmiPath?: string }): Promise<Record<string, string>>;
 }
 
 export interface TokenClientOptions {
@@ -106,7 +106,9 @@ export class TokenClient {
     for (const [k, v] of Object.entries(params)) set(k, v);
     // Last, so a stray request parameter can never replace the client's credential.
     if (this.authenticator) {
-      for (const [k, v] of Object.entries(await this.authenticator.params(tokenEndpoint))) set(k, v);
+      // An assertion callback may sign for the FMI path the request names.
+      const request = params['fmi_path'] !== undefined ? { fmiPath: params['fmi_path'] } : {};
+      for (const [k, v] of Object.entries(await this.authenticator.params(tokenEndpoint, request))) set(k, v);
     }
     const res = await this.http.send({
       method: 'POST',

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CredentialError, ErrorCode, InvalidArgumentError } from '../../../lib/errors.js';
 import { createClientAuthenticator, type ClientCredential } from '../../../lib/oauth2/client-credential.js';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../../lib/oauth2/client-assertion.js';
+import { AutoRefresher } from '../../../lib/oauth2/auto-refresher.js';
 import { derBase64, makeFixtures, type Fixtures } from './fixtures.js';
 
 const clientId = '11111111-2222-3333-4444-555555555555';
@@ -61,7 +62,7 @@ describe('credential shape validation', () => {
     ['a non-PEM privateKey type', { privateKey: 5, thumbprint: 'a' }, /privateKey must be PEM text or a Buffer/],
     ['a boolean publicCertificate with a PEM key', { privateKey: 'k', publicCertificate: true }, /publicCertificate must be a string/],
     ['a string publicCertificate with a PFX', { privateKeyPfxPath: '/x.pfx', publicCertificate: 'pem' }, /publicCertificate must be a boolean/],
-    ['a non-function, non-string assertion', { clientAssertion: 12 }, /must be a string or a function/],
+    ['a non-function, non-string assertion', { clientAssertion: 12 }, /must be a string, a function/],
   ];
   it.each(bad)('throws InvalidArgumentError for %s', (_name, credential, message) => {
     let error: unknown;
@@ -251,33 +252,30 @@ describe('client assertions supplied by the caller', () => {
     expect(() => createClientAuthenticator({ clientAssertion: '' }, { clientId })).toThrow(CredentialError);
   });
 
-  it('calls the callback with the context, caches its result per endpoint, and calls again after expiry', async () => {
-    let now = 1_000_000;
+  // As MSAL Python: the callback runs for every request; an AutoRefresher is how to reuse an assertion.
+  it('calls the callback for every request, with the context when it declares a parameter', async () => {
     let n = 0;
     const callback = vi.fn(async (ctx: { clientId: string; tokenEndpoint: string }) => `assertion-${++n}-${ctx.tokenEndpoint}`);
-    const auth = createClientAuthenticator({ clientAssertion: callback }, { clientId, now: () => now });
-    const results = await Promise.all([auth.params(endpoint), auth.params(endpoint), auth.params(endpoint)]);
-    expect(callback).toHaveBeenCalledTimes(1);
-    expect(callback).toHaveBeenCalledWith({ clientId, tokenEndpoint: endpoint });
-    expect(new Set(results.map((r) => r.client_assertion))).toEqual(new Set([`assertion-1-${endpoint}`]));
-    now += 599_000;
-    expect((await auth.params(endpoint)).client_assertion).toBe(`assertion-1-${endpoint}`);
-    await auth.params('http://127.0.0.1:1/b');
+    const auth = createClientAuthenticator({ clientAssertion: callback }, { clientId });
+    const results = await Promise.all([auth.params(endpoint), auth.params(endpoint, { fmiPath: 'a/b' })]);
     expect(callback).toHaveBeenCalledTimes(2);
-    now += 1_000;
-    expect((await auth.params(endpoint)).client_assertion).toBe(`assertion-3-${endpoint}`);
+    expect(callback).toHaveBeenNthCalledWith(1, { clientId, tokenEndpoint: endpoint });
+    expect(callback).toHaveBeenNthCalledWith(2, { clientId, tokenEndpoint: endpoint, fmiPath: 'a/b' });
+    expect(results.map((r) => r.client_assertion)).toEqual([`assertion-1-${endpoint}`, `assertion-2-${endpoint}`]);
+    const bare = vi.fn((...args: unknown[]) => `bare-${args.length}`);
+    expect((await createClientAuthenticator({ clientAssertion: bare }, { clientId }).params(endpoint)).client_assertion).toBe('bare-0');
   });
 
-  it('replaces a JWT from the callback before its own exp when that comes sooner than 10 minutes', async () => {
-    let now = 1_000_000_000;
+  it('reuses an AutoRefresher\'s assertion until it expires', async () => {
+    let now = 1_000_000;
     let n = 0;
-    const fakeJwt = (exp: number) => `e30.${Buffer.from(JSON.stringify({ exp, n: ++n })).toString('base64url')}.sig`;
-    const auth = createClientAuthenticator({ clientAssertion: () => fakeJwt(now / 1000 + 180) }, { clientId, now: () => now });
-    const first = (await auth.params(endpoint)).client_assertion;
-    now += 119_000;
-    expect((await auth.params(endpoint)).client_assertion).toBe(first);
-    now += 2_000;
-    expect((await auth.params(endpoint)).client_assertion).not.toBe(first);
+    const refresher = new AutoRefresher(() => `assertion-${++n}`, { expiresInSeconds: 600, now: () => now });
+    const auth = createClientAuthenticator({ clientAssertion: refresher }, { clientId });
+    expect((await auth.params(endpoint)).client_assertion).toBe('assertion-1');
+    now += 599_000;
+    expect((await auth.params(endpoint)).client_assertion).toBe('assertion-1');
+    now += 1_000;
+    expect((await auth.params(endpoint)).client_assertion).toBe('assertion-2');
   });
 
   it('turns a bad callback result into CredentialError and retries next time', async () => {
