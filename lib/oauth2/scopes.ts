@@ -6,6 +6,7 @@ export const RESERVED_SCOPES: readonly string[] = Object.freeze(['openid', 'prof
 const reservedLower = new Set(RESERVED_SCOPES);
 
 export interface DecorateScopesOptions {
+  /** Accepted for callers that pass it; the client id needs no special treatment. */
   clientId?: string;
   /** Reserved scopes to leave out, e.g. offline_access when the app wants no refresh token. */
   excludeScopes?: readonly string[];
@@ -28,11 +29,7 @@ export function decorateScopes(scopes: readonly string[], options: DecorateScope
     }
     if (!own.includes(s)) own.push(s);
   }
-  if (options.clientId !== undefined && own.includes(options.clientId) && own.length > 1) {
-    // The client id as a scope asks for a token for the app itself (B2C); mixed with other
-    // resources it would yield an access token the caller did not expect.
-    throw new InvalidArgumentError('The client id can only be provided as a single scope');
-  }
+  // The client id is a scope like any other (B2C asks for it, alone or with others), as in MSAL Python.
   const excluded = new Set((options.excludeScopes ?? []).map((s) => s.toLowerCase()));
   return [...own, ...RESERVED_SCOPES.filter((s) => !excluded.has(s))];
 }

@@ -39,9 +39,10 @@ describe('decorateScopes', () => {
     expect(decorateScopes(['User.Read'], { excludeScopes: ['offline_access'] })).toEqual(['User.Read', 'openid', 'profile']);
   });
 
-  it('accepts the client id only as the sole scope', () => {
+  // MSAL Python decorates the client id like any scope, alone or with others (B2C asks for it).
+  it('accepts the client id as a scope, alone or with others', () => {
     expect(decorateScopes(['my-app'], { clientId: 'my-app' })).toEqual(['my-app', 'openid', 'profile', 'offline_access']);
-    expect(() => decorateScopes(['my-app', 'User.Read'], { clientId: 'my-app' })).toThrow(/single scope/);
+    expect(decorateScopes(['my-app', 'User.Read'], { clientId: 'my-app' })).toEqual(['my-app', 'User.Read', 'openid', 'profile', 'offline_access']);
   });
 
   it('rejects non-arrays and empty strings', () => {
