@@ -1,5 +1,5 @@
 /** Decoding and validating ID tokens as OpenID Connect Core 3.1.3.7 asks (signature aside). */
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { decodeJwt } from 'jose';
 import { IdTokenError, MalformedResponseError } from '../errors.js';
 import type { IdTokenClaims } from './types.js';
 
@@ -34,6 +34,11 @@ export interface DecodeIdTokenOptions {
   now?: number;
   /** Tolerated clock difference in seconds. Default 120. */
   skewSeconds?: number;
+  /**
+   * Receives time problems (exp passed, nbf ahead) beyond the skew. They are not errors,
+   * as in MSAL Python: a wrong clock here or at the provider does not make the tokens wrong.
+   */
+  onTimeWarning?: (message: string) => void;
 }
 
 function fail(reason: string, cause?: unknown): never {
@@ -45,13 +50,9 @@ function issuerMatches(expected: string, iss: string, tid: unknown): boolean {
   return typeof tid === 'string' && tid.length > 0 && expected.split('{tenantid}').join(tid) === iss;
 }
 
+/** Only the payload is read, as MSAL Python does: with the signature unverified, the header says nothing we use. */
 function parse(idToken: string): Record<string, unknown> {
   if (typeof idToken !== 'string' || idToken.split('.').length !== 3) fail('not a JWT (expected three dot-separated parts)');
-  try {
-    decodeProtectedHeader(idToken);
-  } catch (e) {
-    fail('the header is not base64url-encoded JSON', e);
-  }
   try {
     return decodeJwt(idToken);
   } catch (e) {
@@ -74,6 +75,7 @@ function checkShape(claims: Record<string, unknown>): asserts claims is IdTokenC
 /**
  * Decodes an ID token and checks the claims a client must check. The signature is not verified:
  * the token came straight from the token endpoint over TLS (OIDC Core 3.1.3.7, item 6).
+ * Issuer, audience, nonce and max_age mismatches throw IdTokenError; time claims only warn.
  */
 export function decodeIdToken(idToken: string, options: DecodeIdTokenOptions = {}): IdTokenClaims {
   const claims = parse(idToken);
@@ -91,8 +93,10 @@ export function decodeIdToken(idToken: string, options: DecodeIdTokenOptions = {
       fail(`azp mismatch: a token for several audiences must name ${options.clientId} as azp`);
     }
   }
-  if (now - skew > claims.exp) fail(`expired at ${claims.exp}, now is ${now}`);
-  if (typeof claims.nbf === 'number' && claims.nbf > now + skew) fail(`not valid before ${claims.nbf}, now is ${now}`);
+  const timeWarning = (problem: string): void =>
+    options.onTimeWarning?.(`The ID token ${problem}, now is ${now}; make sure this computer's clock and time zone are correct`);
+  if (now - skew > claims.exp) timeWarning(`expired at ${claims.exp}`);
+  if (typeof claims.nbf === 'number' && claims.nbf > now + skew) timeWarning(`is not valid before ${claims.nbf}`);
   if (options.nonce !== undefined && claims.nonce !== options.nonce) {
     fail('nonce mismatch: the nonce claim is not the one sent in the authorization request');
   }
