@@ -472,7 +472,7 @@ export abstract class ClientApplication {
     options: { scopes?: string[]; claimsChallenge?: string; correlationId?: string } = {},
   ): Promise<AcquireTokenResult> {
     if (!flow || typeof flow !== 'object' || typeof flow.state !== 'string') {
-      throw new InvalidArgumentError('flow must be the object returned by initiateAuthCodeFlow()');
+      throw new InvalidArgumentError('state missing from the auth code flow: pass the object initiateAuthCodeFlow() returned');
     }
     const correlationId = options.correlationId ?? newCorrelationId();
     const validated = validateAuthCodeResponse(flow, authResponse);

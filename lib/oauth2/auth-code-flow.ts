@@ -112,10 +112,11 @@ export function validateAuthCodeResponse(
   }
   if (typeof authResponse.code === 'string' && authResponse.code !== '') return { code: authResponse.code };
   if (typeof authResponse.error === 'string' && authResponse.error !== '') {
+    // RFC 6749 4.1.2.1's fields only, as the reference copies them.
     const err: ErrorResponse = { error: authResponse.error };
-    for (const k of ['error_description', 'error_uri', 'suberror', 'correlation_id', 'trace_id'] as const) {
+    for (const k of ['error_description', 'error_uri'] as const) {
       const v = authResponse[k];
-      if (v !== undefined) err[k] = v;
+      if (v) err[k] = v;
     }
     return err;
   }
