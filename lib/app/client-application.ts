@@ -14,7 +14,7 @@ import { initiateAuthCodeFlow, nonceHash, validateAuthCodeResponse, type AuthCod
 import { ccsAuthorizationParams, ccsRoutingHeaders } from '../oauth2/ccs.js';
 import { mergeClaims } from '../oauth2/claims.js';
 import type { ClientAuthenticator } from '../oauth2/client-credential.js';
-import { byAuthorizationCode, byRefreshToken, bySamlBearer, byUsernamePassword } from '../oauth2/grants.js';
+import { byAuthorizationCode, byRefreshToken, bySamlBearer, byUsernamePassword, GrantType } from '../oauth2/grants.js';
 import { decorateScopes, RESERVED_SCOPES } from '../oauth2/scopes.js';
 import { TokenClient } from '../oauth2/token-client.js';
 import type { AcquireTokenResult, ErrorResponse, TokenResponse, TokenResult } from '../oauth2/types.js';
@@ -26,7 +26,7 @@ import { Coalescer } from './coalescer.js';
 import { awaitCacheWritesInPublicCalls } from './durable-calls.js';
 import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
 import { PopKeyManager } from '../pop/pop-key.js';
-import { classifySuberror } from './errors-classification.js';
+import { classifySuberror, isTransportFailure } from './errors-classification.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ClientApplicationOptions } from './options.js';
 import { errorResult, finishTokenResponse, type FinishContext } from './token-result.js';
@@ -60,11 +60,12 @@ export interface AuthCodeFlowOptions {
   responseMode?: 'query' | 'fragment' | 'form_post';
 }
 
-interface CachedHit {
-  result: TokenResult;
-  /** refresh_on passed: serve only if a refresh fails. */
-  aging: boolean;
-}
+/**
+ * What the AT lookup found: a token to serve (fresh, or aging: refresh_on passed,
+ * so refresh and serve it only if that fails), or only an expired one.
+ */
+export type CachedAccessToken = { state: 'fresh' | 'aging'; result: TokenResult } | typeof EXPIRED_ACCESS_TOKEN;
+const EXPIRED_ACCESS_TOKEN = { state: 'expired' } as const;
 
 interface InternalOptions {
   confidential: boolean;
@@ -190,10 +191,16 @@ export abstract class ClientApplication {
   protected finish(
     exchange: TelemetryExchange,
     response: TokenResponse | ErrorResponse,
-    ctx: Omit<FinishContext, 'clientId' | 'cache'>,
+    ctx: Omit<FinishContext, 'clientId' | 'cache' | 'logger'>,
   ): AcquireTokenResult {
     exchange.complete(response as { error?: unknown });
-    return finishTokenResponse(response, { ...ctx, clientId: this.clientId, cache: this.tokenCache });
+    return finishTokenResponse(response, { ...ctx, clientId: this.clientId, cache: this.tokenCache, logger: this.logger });
+  }
+
+  /** A cached AT served instead of a network call: the reference counts these in its telemetry. */
+  protected servedFromCache(hit: { result: TokenResult }): TokenResult {
+    this.telemetry.recordCacheHit();
+    return hit.result;
   }
 
   // --------------------------------------------------------------- accounts
@@ -241,10 +248,7 @@ export abstract class ClientApplication {
     const resolved = this.resolved;
     if (resolved && !options.forceRefresh && !options.claimsChallenge && !options.authScheme) {
       const hit = this.cachedAccessToken(resolved, scopes, account, options.data?.key_id);
-      if (hit && !hit.aging) {
-        this.telemetry.recordCacheHit();
-        return Promise.resolve(hit.result);
-      }
+      if (hit?.state === 'fresh') return Promise.resolve(this.servedFromCache(hit));
     }
     const key = [
       account.home_account_id,
@@ -258,14 +262,14 @@ export abstract class ClientApplication {
       .then((r) => (r ? { ...r } : r));
   }
 
-  /** Looks up a usable AT; null-ish when none. */
+  /** Looks up an AT for these scopes; undefined when none is cached. */
   protected cachedAccessToken(
     authority: ResolvedAuthority,
     scopes: readonly string[],
     account: Pick<Account, 'home_account_id' | 'realm'> | null,
     keyId?: string,
     extCacheKey?: string,
-  ): CachedHit | undefined {
+  ): CachedAccessToken | undefined {
     const homeAccountId = account ? account.home_account_id : null;
     const query = {
       homeAccountId,
@@ -281,7 +285,7 @@ export abstract class ClientApplication {
     if (!entry && account && commonTenants.has(authority.tenant) && account.realm && account.realm !== authority.tenant) {
       entry = this.tokenCache.findAccessToken({ ...query, realm: account.realm });
     }
-    return entry ? toCachedHit(entry) : undefined;
+    return entry ? toCachedAccessToken(entry) : undefined;
   }
 
   private async silentWithScheme(scopes: string[], account: Account, options: SilentOptions): Promise<AcquireTokenResult | null> {
@@ -298,19 +302,16 @@ export abstract class ClientApplication {
     // The hot path serves from memory; a miss is worth one stat to see what other processes cached.
     await this.cacheHooks?.beforeAccess();
     let fallback: TokenResult | undefined;
+    let refreshReason: CacheRefreshReason = CacheRefreshReason.forceRefresh;
     if (!options.forceRefresh && !options.claimsChallenge) {
       const hit = this.cachedAccessToken(authority, scopes, account, options.keyId);
-      if (hit && !hit.aging) return hit.result;
-      fallback = hit?.result;
+      if (hit?.state === 'fresh') return this.servedFromCache(hit);
+      refreshReason = refreshReasonFor(hit);
+      if (hit?.state === 'aging') fallback = hit.result;
     }
     try {
       const brokered = await this.silentViaBroker(scopes, account, options, correlationId);
       if (brokered) return brokered;
-      const refreshReason = options.forceRefresh || options.claimsChallenge
-        ? CacheRefreshReason.forceRefresh
-        : fallback
-          ? CacheRefreshReason.accessTokenAging
-          : CacheRefreshReason.accessTokenAbsent;
       const result = await this.refreshFromCache(authority, scopes, account, options, correlationId, refreshReason);
       if ((result && !isErrorResult(result)) || !fallback) {
         return result && isErrorResult(result) ? classifySuberror(result) : result;
@@ -318,9 +319,10 @@ export abstract class ClientApplication {
       this.logger.log('info', `Refresh failed (${result?.error}); serving the cached access token, which is still valid`);
       return fallback;
     } catch (e) {
-      // Typically a network outage: an aging but valid AT beats an error.
-      if (!fallback) throw e;
-      this.logger.log('warning', `Refresh threw (${(e as Error).message}); serving the cached access token, which is still valid`);
+      // A network outage: an aging but valid AT beats an error. Anything else (a bad reply,
+      // an invalid ID token, a bug) surfaces, as in the reference.
+      if (!fallback || !isTransportFailure(e)) throw e;
+      this.logger.log('warning', `Refresh failed in transport (${(e as Error).message}); serving the cached access token, which is still valid`);
       return fallback;
     }
   }
@@ -475,14 +477,23 @@ export abstract class ClientApplication {
       throw new InvalidArgumentError('state missing from the auth code flow: pass the object initiateAuthCodeFlow() returned');
     }
     const correlationId = options.correlationId ?? newCorrelationId();
+    if (options.scopes !== undefined) {
+      // A code is redeemed for what was authorized, or a part of it (one resource of several).
+      // Checked before the reply is read, as the reference does.
+      const authorized = new Set(flow.scope ?? []);
+      if (this.decorate(options.scopes).some((s) => !authorized.has(s))) {
+        throw new InvalidArgumentError(`scopes must be a subset of the flow's scopes (${[...authorized].join(' ')})`);
+      }
+    }
     const validated = validateAuthCodeResponse(flow, authResponse);
     if (isErrorResult(validated)) return errorResult(validated, correlationId);
+    // A flow the app kept only in part (as the reference allows) still redeems; an ID token then has no nonce to match.
     return this.redeemAuthCode(ApiId.acquireTokenByAuthorizationCode, validated.code, {
-      scopes: options.scopes ?? withoutReservedScopes(flow.scope),
+      scopes: options.scopes ?? withoutReservedScopes(flow.scope ?? []),
       ...(flow.redirect_uri !== undefined ? { redirectUri: flow.redirect_uri } : {}),
-      codeVerifier: flow.code_verifier,
+      ...(flow.code_verifier !== undefined ? { codeVerifier: flow.code_verifier } : {}),
       // The authorization request carried the nonce's hash, which the ID token echoes.
-      nonce: nonceHash(flow.nonce),
+      nonce: typeof flow.nonce === 'string' ? nonceHash(flow.nonce) : null,
       ...(flow.max_age !== undefined ? { maxAge: Number(flow.max_age) } : {}),
       ...(options.claimsChallenge !== undefined ? { claimsChallenge: options.claimsChallenge } : {}),
       ...(typeof authResponse.client_info === 'string' ? { clientInfo: authResponse.client_info } : {}),
@@ -535,7 +546,7 @@ export abstract class ClientApplication {
       scopes: string[];
       redirectUri?: string;
       codeVerifier?: string;
-      nonce?: string;
+      nonce?: string | null;
       maxAge?: number;
       claimsChallenge?: string;
       correlationId: string;
@@ -564,6 +575,7 @@ export abstract class ClientApplication {
       authority,
       scopes: args.scopes,
       correlationId: args.correlationId,
+      accountSource: GrantType.AuthorizationCode,
       ...(args.nonce !== undefined ? { nonce: args.nonce } : {}),
       ...(args.maxAge !== undefined ? { maxAge: args.maxAge } : {}),
       ...(args.keyId !== undefined ? { keyId: args.keyId } : {}),
@@ -590,6 +602,7 @@ export abstract class ClientApplication {
     const decorated = this.decorate(scopes);
     const endpoint = authority.metadata.token_endpoint;
     let response: TokenResponse | ErrorResponse;
+    let accountSource: string | undefined;
     const realm =
       authority.kind === 'aad' || authority.kind === 'ciam'
         ? await discoverUserRealm(this.http, new URL(authority.canonical).origin, username, { headers })
@@ -606,8 +619,10 @@ export abstract class ClientApplication {
         { username, password, scopes: decorated, ...(claims ? { claims } : {}) },
         { headers },
       );
+      accountSource = GrantType.Password; // the federated SAML grant establishes no account_source, as in the reference
     }
-    return this.finish(exchange, response, { authority, scopes, correlationId });
+    // The username names the account when the reply's ID token does not.
+    return this.finish(exchange, response, { authority, scopes, correlationId, username, ...(accountSource ? { accountSource } : {}) });
   }
 
   /** Proof-of-Possession works without a broker here, so it is always supported. */
@@ -616,10 +631,10 @@ export abstract class ClientApplication {
   }
 }
 
-function toCachedHit(entry: AccessTokenEntry): CachedHit | undefined {
+function toCachedAccessToken(entry: AccessTokenEntry): CachedAccessToken {
   const now = Date.now() / 1000;
   const expiresIn = Number(entry.expires_on) - now;
-  if (!(expiresIn >= EXPIRY_MARGIN_SECONDS)) return undefined;
+  if (!(expiresIn >= EXPIRY_MARGIN_SECONDS)) return EXPIRED_ACCESS_TOKEN;
   const result: TokenResult = {
     access_token: entry.secret,
     token_type: entry.token_type ?? 'Bearer',
@@ -632,7 +647,13 @@ function toCachedHit(entry: AccessTokenEntry): CachedHit | undefined {
     result.refresh_on = refreshOn;
     aging = refreshOn < now;
   }
-  return { result, aging };
+  return { state: aging ? 'aging' : 'fresh', result };
+}
+
+/** The reference's cache-refresh reason for a silent call that goes to the network. */
+export function refreshReasonFor(hit: CachedAccessToken | undefined): CacheRefreshReason {
+  if (!hit) return CacheRefreshReason.accessTokenAbsent;
+  return hit.state === 'expired' ? CacheRefreshReason.accessTokenExpired : CacheRefreshReason.accessTokenAging;
 }
 
 function isClientMismatch(r: AcquireTokenResult): boolean {

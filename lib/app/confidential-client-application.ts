@@ -4,20 +4,21 @@ import type { ResolvedAuthority } from '../authority/types.js';
 import { computeExtCacheKey } from '../cache/ext-cache-key.js';
 import { InvalidArgumentError } from '../errors.js';
 import { newCorrelationId } from '../http/correlation.js';
-import { ApiId } from '../http/telemetry.js';
+import { ApiId, CacheRefreshReason } from '../http/telemetry.js';
 import { createClientAuthenticator } from '../oauth2/client-credential.js';
 import { ccsRoutingHeaders } from '../oauth2/ccs.js';
-import { byClientCredentials, byOnBehalfOf, byUserFic } from '../oauth2/grants.js';
+import { byClientCredentials, byOnBehalfOf, byUserFic, GrantType } from '../oauth2/grants.js';
 import { decodePart } from '../oauth2/id-token.js';
 import type { AcquireTokenResult } from '../oauth2/types.js';
-import { assertNonEmptyString, assertScopes, ClientApplication } from './client-application.js';
+import { assertNonEmptyString, assertScopes, ClientApplication, refreshReasonFor } from './client-application.js';
+import { isTransportFailure } from './errors-classification.js';
 import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
 import type { ConfidentialClientApplicationOptions } from './options.js';
 
 export interface ClientCredentialOptions {
   claimsChallenge?: string;
   correlationId?: string;
-  /** Federated managed identity path; tokens for each path are cached apart. */
+  /** Federated managed identity path; tokens for each path are cached apart, and a clientAssertion callback receives it. */
   fmiPath?: string;
   /** Extra token request parameters. */
   data?: Record<string, string>;
@@ -31,6 +32,8 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url')
 export class ConfidentialClientApplication extends ClientApplication {
   private readonly azureRegion: string | boolean | undefined;
   private regionalEndpoint: Promise<string | undefined> | undefined;
+  /** The reference warns once about tenant-less authorities for app tokens. */
+  private warnedTenantless = false;
 
   constructor(options: ConfidentialClientApplicationOptions) {
     if (options?.clientCredential === undefined || options.clientCredential === null) {
@@ -44,6 +47,11 @@ export class ConfidentialClientApplication extends ClientApplication {
       }),
     });
     this.azureRegion = options.azureRegion;
+    const credential = options.clientCredential as { clientAssertion?: unknown };
+    if (typeof credential === 'object' && typeof credential.clientAssertion === 'string') {
+      // As the reference: a fixed assertion expires while the app runs; a callback makes a fresh one per request.
+      this.logger.log('warning', 'A clientAssertion string is deprecated: pass a function that returns a fresh assertion instead');
+    }
   }
 
   /**
@@ -55,6 +63,7 @@ export class ConfidentialClientApplication extends ClientApplication {
     if ((options as { forceRefresh?: unknown }).forceRefresh !== undefined) {
       throw new InvalidArgumentError('acquireTokenForClient() does not accept forceRefresh; the cache is always consulted first');
     }
+    if (options.fmiPath !== undefined && typeof options.fmiPath !== 'string') throw new InvalidArgumentError('fmiPath must be a string');
     const authority = await this.resolveAuthority();
     // As MSAL Python: the request's non-standard parameters (fmi_path among them) partition the cache.
     const extCacheKey = computeExtCacheKey({ ...options.data, ...(options.fmiPath !== undefined ? { fmi_path: options.fmiPath } : {}) }) || undefined;
@@ -62,16 +71,19 @@ export class ConfidentialClientApplication extends ClientApplication {
     const keyId = prepared?.keyId ?? options.data?.key_id;
     const finalize = (r: AcquireTokenResult) => (prepared ? prepared.finalize(r) : r);
     let fallback: AcquireTokenResult | undefined;
+    let refreshReason: CacheRefreshReason = CacheRefreshReason.forceRefresh;
     await this.cacheHooks?.beforeAccess(); // another process may have cached it already
     if (!options.claimsChallenge) {
       const hit = this.cachedAccessToken(authority, scopes, null, keyId, extCacheKey);
-      if (hit && !hit.aging) return finalize(hit.result);
-      fallback = hit?.result;
+      if (hit?.state === 'fresh') return finalize(this.servedFromCache(hit));
+      refreshReason = refreshReasonFor(hit);
+      if (hit?.state === 'aging') fallback = hit.result;
     }
+    this.warnIfTenantless(authority);
     const extra = { ...options.data, ...prepared?.extra };
     const correlationId = options.correlationId ?? newCorrelationId();
     const claims = this.claims(options.claimsChallenge);
-    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenForClient, correlationId);
+    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenForClient, correlationId, undefined, refreshReason);
     try {
       const response = await byClientCredentials(
         this.tokenClient,
@@ -89,9 +101,16 @@ export class ConfidentialClientApplication extends ClientApplication {
       });
       return finalize('error' in result && fallback ? fallback : result);
     } catch (e) {
-      if (!fallback) throw e;
+      // Only a transport failure lets the aging token stand in, as in the silent user flow.
+      if (!fallback || !isTransportFailure(e)) throw e;
       return finalize(fallback);
     }
+  }
+
+  private warnIfTenantless(authority: ResolvedAuthority): void {
+    if (this.warnedTenantless || !['common', 'organizations'].includes(authority.tenant.toLowerCase())) return;
+    this.warnedTenantless = true;
+    this.logger.log('warning', `Using the /${authority.tenant} authority in acquireTokenForClient() is unreliable; use a specific tenant instead`);
   }
 
   /** Drops this app's app-only tokens from the cache. */
@@ -119,7 +138,7 @@ export class ConfidentialClientApplication extends ClientApplication {
     await this.cacheHooks?.beforeAccess();
     if (!options.claimsChallenge && homeAccountId) {
       const hit = this.cachedAccessToken(authority, scopes, { home_account_id: homeAccountId, realm: authority.tenant }, undefined, extCacheKey);
-      if (hit && !hit.aging) return hit.result;
+      if (hit?.state === 'fresh') return this.servedFromCache(hit);
     }
     const correlationId = options.correlationId ?? newCorrelationId();
     const claims = this.claims(options.claimsChallenge);
@@ -139,27 +158,37 @@ export class ConfidentialClientApplication extends ClientApplication {
     });
   }
 
-  /** A user token from a federated identity credential the app holds for that user (grant user_fic). */
+  /**
+   * A user token from a federated identity credential the app holds for that user
+   * (grant user_fic), naming the user by exactly one of username or userObjectId.
+   * The account is cached as a user account, found again by acquireTokenSilent.
+   */
   async acquireTokenByUserFederatedIdentityCredential(
-    username: string,
-    userFederatedIdentityCredential: string,
     scopes: string[],
-    options: { correlationId?: string; claimsChallenge?: string } = {},
+    assertion: string,
+    options: { username?: string; userObjectId?: string; correlationId?: string; claimsChallenge?: string } = {},
   ): Promise<AcquireTokenResult> {
-    assertNonEmptyString(username, 'username');
-    assertNonEmptyString(userFederatedIdentityCredential, 'userFederatedIdentityCredential');
     assertScopes(scopes);
+    assertNonEmptyString(assertion, 'assertion');
+    const { username, userObjectId } = options;
+    if ((username === undefined) === (userObjectId === undefined)) {
+      throw new InvalidArgumentError('Pass exactly one of username or userObjectId');
+    }
+    const user = username !== undefined ? { username } : { userObjectId };
+    assertNonEmptyString(username ?? userObjectId, username !== undefined ? 'username' : 'userObjectId');
+    const decorated = this.decorate(scopes);
     const authority = await this.resolveAuthority();
     const correlationId = options.correlationId ?? newCorrelationId();
     const claims = this.claims(options.claimsChallenge);
-    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByUserFic, correlationId, ccsRoutingHeaders({ username }));
+    const routing = ccsRoutingHeaders(username !== undefined ? { username } : { userObjectId: userObjectId as string, tenant: authority.tenant });
+    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByUserFic, correlationId, routing);
     const response = await byUserFic(
       this.tokenClient,
       authority.metadata.token_endpoint,
-      { username, userFederatedIdentityCredential, scopes: this.decorate(scopes), ...(claims ? { claims } : {}) },
+      { ...user, userFederatedIdentityCredential: assertion, scopes: decorated, ...(claims ? { claims } : {}) },
       { headers },
     );
-    return this.finish(exchange, response, { authority, scopes, correlationId });
+    return this.finish(exchange, response, { authority, scopes, correlationId, accountSource: GrantType.UserFic });
   }
 
   /** Regional endpoints apply to client credentials only (as in the reference). */

@@ -13,7 +13,7 @@ import { ApiId } from '../http/telemetry.js';
 import type { BrowserLauncher } from '../interactive/browser.js';
 import { runBrowserFlow } from '../interactive/interactive-flow.js';
 import { initiateDeviceFlow, pollDeviceFlow, type DeviceFlow, type DeviceFlowProgress } from '../oauth2/device-flow.js';
-import { byDeviceCode } from '../oauth2/grants.js';
+import { byDeviceCode, GrantType } from '../oauth2/grants.js';
 import { nonceHash } from '../oauth2/auth-code-flow.js';
 import { ccsAuthorizationParams } from '../oauth2/ccs.js';
 import { scopesToString } from '../oauth2/scopes.js';
@@ -63,6 +63,8 @@ const DEVICE_FLOW_CORRELATION_ID = '_correlation_id';
 export class PublicClientApplication extends ClientApplication {
   /** Parent "window" for console apps that enable the broker. */
   static readonly CONSOLE_WINDOW_HANDLE: typeof CONSOLE_WINDOW_HANDLE = CONSOLE_WINDOW_HANDLE;
+  /** The device flow's key for its correlation id; set it to choose the id the polling requests carry. */
+  static readonly DEVICE_FLOW_CORRELATION_ID: typeof DEVICE_FLOW_CORRELATION_ID = DEVICE_FLOW_CORRELATION_ID;
   private readonly host: HostPlatform;
   private readonly broker: { use: boolean; reason: string };
   private readonly brokerSession: BrokerSession;
@@ -115,14 +117,19 @@ export class PublicClientApplication extends ClientApplication {
     };
   }
 
-  /** Accounts the broker established are refreshed by the broker, as in the reference. */
+  /**
+   * Accounts the broker established are refreshed by the broker, as in the reference;
+   * so are accounts of unknown origin (written by older MSALs), but for those only a
+   * success is decisive: a broker error falls through to the cached refresh tokens.
+   */
   protected override async silentViaBroker(
     scopes: string[],
     account: Account,
     options: PreparedSilentOptions,
     correlationId: string,
   ): Promise<AcquireTokenResult | undefined> {
-    if (!this.broker.use || account.account_source !== 'broker') return undefined;
+    const source = account.account_source;
+    if (!this.broker.use || (source !== 'broker' && source !== undefined)) return undefined;
     // SSH certificates are not a broker feature; PoP is, with the broker's own key.
     if (options.authScheme !== undefined && !(options.authScheme instanceof PopAuthScheme)) return undefined;
     const pop = options.authScheme instanceof PopAuthScheme ? options.authScheme.brokerPopParams : undefined;
@@ -150,7 +157,8 @@ export class PublicClientApplication extends ClientApplication {
       this.logger.log('warning', `Broker asked for fallback (${outcome.status.name}); using cached refresh tokens`);
       return undefined;
     }
-    return finishBrokerCall(ctx, outcome);
+    const result = finishBrokerCall(ctx, outcome);
+    return source === undefined && isErrorResult(result) ? undefined : result;
   }
 
   /** Also signs the account out of the broker when the broker established it. */
@@ -313,6 +321,7 @@ export class PublicClientApplication extends ClientApplication {
       authority,
       scopes: scope,
       correlationId,
+      accountSource: GrantType.DeviceCode,
       ...(prepared ? { keyId: prepared.keyId } : {}),
     });
     return prepared ? prepared.finalize(result) : result;

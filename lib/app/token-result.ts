@@ -1,6 +1,7 @@
 import type { ResolvedAuthority } from '../authority/types.js';
 import type { RefreshTokenEntry } from '../cache/entries.js';
 import type { TokenCache } from '../cache/token-cache.js';
+import { IdTokenError } from '../errors.js';
 import { decodeIdToken } from '../oauth2/id-token.js';
 import type {
   AcquireTokenResult,
@@ -10,6 +11,7 @@ import type {
   TokenResult,
 } from '../oauth2/types.js';
 import { isErrorResult } from '../oauth2/types.js';
+import type { Logger } from './logger.js';
 
 export interface FinishContext {
   clientId: string;
@@ -18,11 +20,16 @@ export interface FinishContext {
   scopes: readonly string[];
   correlationId: string;
   cache: TokenCache;
-  /** Expected ID token nonce (auth code flows). */
-  nonce?: string;
+  /** Receives ID token time warnings (MSAL Python logs them instead of failing). */
+  logger?: Logger;
+  /** Expected ID token nonce (auth code flows); null when the flow holds none, so no ID token can be trusted. */
+  nonce?: string | null;
   /** max_age sent on the authorization request; auth_time is then required and checked. */
   maxAge?: number;
+  /** The grant that established the account (MSAL Python's account_source), for the flows that establish one. */
   accountSource?: string;
+  /** Names the account when the ID token does not (ROPC). */
+  username?: string;
   localAccountId?: string;
   keyId?: string;
   extCacheKey?: string;
@@ -68,11 +75,14 @@ export function finishTokenResponse(
   if (ctx.idTokenClaims) {
     claims = ctx.idTokenClaims; // the broker validated and decoded it already
   } else if (typeof response.id_token === 'string' && response.id_token !== '') {
+    if (ctx.nonce === null) throw new IdTokenError('Invalid ID token: the auth code flow holds no nonce to check it against');
+    const logger = ctx.logger;
     claims = decodeIdToken(response.id_token, {
       clientId: ctx.clientId,
       issuer: ctx.authority.metadata.issuer,
       ...(ctx.nonce !== undefined ? { nonce: ctx.nonce } : {}),
       ...(ctx.maxAge !== undefined ? { maxAge: ctx.maxAge } : {}),
+      ...(logger ? { onTimeWarning: (message: string) => logger.log('warning', message) } : {}),
       now,
     });
   }
@@ -87,6 +97,7 @@ export function finishTokenResponse(
       ...(ctx.homeAccountId !== undefined ? { homeAccountId: ctx.homeAccountId } : {}),
       authorityType: authorityTypeOf(ctx.authority),
       ...(ctx.accountSource !== undefined ? { accountSource: ctx.accountSource } : {}),
+      ...(ctx.username !== undefined ? { username: ctx.username } : {}),
       ...(ctx.localAccountId !== undefined ? { localAccountId: ctx.localAccountId } : {}),
       ...(ctx.keyId !== undefined ? { keyId: ctx.keyId } : {}),
       ...(ctx.extCacheKey !== undefined ? { extCacheKey: ctx.extCacheKey } : {}),

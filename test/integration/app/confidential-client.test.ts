@@ -192,7 +192,7 @@ describe('ConfidentialClientApplication against the local STS', () => {
       exp: Math.floor(Date.now() / 1000) + 600,
       iat: Math.floor(Date.now() / 1000),
     });
-    const r = (await newApp().acquireTokenByUserFederatedIdentityCredential(entra.alice.username, fic, ['https://graph.microsoft.com/User.Read'])) as TokenResult;
+    const r = (await newApp().acquireTokenByUserFederatedIdentityCredential(['https://graph.microsoft.com/User.Read'], fic, { username: entra.alice.username })) as TokenResult;
     expect(r.token_source).toBe('identity_provider');
     expect(tokenRequests().at(-1)!.form.get('grant_type')).toBe('user_fic');
   });
