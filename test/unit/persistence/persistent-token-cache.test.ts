@@ -119,6 +119,22 @@ describe('PersistentTokenCache', () => {
     expect(Object.keys(onDisk['AccessToken'] ?? {})).toHaveLength(2);
   });
 
+  it('entries it loaded but cannot use are kept through its own rewrites, and go with clear()', async () => {
+    await writeFile(path, JSON.stringify({ AccessToken: { 'an-entry': { foo: 'bar' } }, customized: 'whatever' }));
+    const cache = await PersistentTokenCache.open(file());
+    expect(JSON.parse(cache.serialize()).AccessToken['an-entry']).toEqual({ foo: 'bar' });
+    add(cache, 'u1');
+    cache.removeAccount(homeId('u1'), ALIASES);
+    await cache.afterAccess();
+    let onDisk = JSON.parse(await readFile(path, 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(onDisk['AccessToken']).toEqual({ 'an-entry': { foo: 'bar' } });
+    expect(onDisk['customized']).toBe('whatever');
+    cache.clear();
+    await cache.afterAccess();
+    onDisk = JSON.parse(await readFile(path, 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(onDisk['AccessToken'] ?? {}).toEqual({});
+  });
+
   it('repairs a damaged file: keeps every readable entry, moves the original aside, warns', async () => {
     const seed = await PersistentTokenCache.open(file());
     add(seed, 'u1');
