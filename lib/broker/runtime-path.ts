@@ -1,5 +1,5 @@
 /** Where libmsalruntime lives: caller's path, then the env override, then @azure/msal-node-runtime. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -66,6 +66,25 @@ export function bundledRuntimeFile(
   }
 }
 
+/** An Electron app's archive: Electron reads inside it, the OS loader cannot. */
+const IN_ASAR = /([\\/])app\.asar([\\/])/;
+
+/**
+ * In a packaged Electron app, @azure/msal-node-runtime resolves inside app.asar,
+ * but LoadLibrary/dlopen need a real file: the one asarUnpack puts in
+ * app.asar.unpacked. Paths outside an archive pass through.
+ */
+export function outsideAsar(path: string, exists: (p: string) => boolean = existsSync): { path: string } | { reason: string } {
+  if (!IN_ASAR.test(path)) return { path };
+  const unpacked = path.replace(IN_ASAR, '$1app.asar.unpacked$2');
+  if (exists(unpacked)) return { path: unpacked };
+  return {
+    reason:
+      `MSALRuntime is inside the app's asar archive, where the OS cannot load it (${path}): ` +
+      'add "**/node_modules/@azure/msal-node-runtime/**" to asarUnpack',
+  };
+}
+
 export type RuntimePathResolution =
   | { path: string; source: 'option' | 'env' | 'package' }
   | { path: undefined; reason: string };
@@ -82,7 +101,8 @@ export function resolveRuntimePath(
   try {
     const requireFrom = createRequire(join(packageRoot ?? process.cwd(), 'package.json'));
     const dist = join(dirname(requireFrom.resolve('@azure/msal-node-runtime/package.json')), 'dist');
-    return { path: join(dist, file), source: 'package' };
+    const loadable = outsideAsar(join(dist, file));
+    return 'path' in loadable ? { path: loadable.path, source: 'package' } : { path: undefined, reason: loadable.reason };
   } catch (error) {
     return {
       path: undefined,
