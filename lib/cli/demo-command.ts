@@ -28,11 +28,11 @@ export const DEMO_NOT_INSTALLED =
   'The demo runs from a source checkout of brokerbridge: it starts an OpenID provider (node-oidc-provider) and a\n' +
   'headless Chromium, which are development dependencies, not part of the installed package. To run it:\n\n' +
   `  git clone ${REPOSITORY} && cd brokerbridge\n` +
-  '  bash .ci/setup && npm run demo      # Debian or Ubuntu: installs Chromium and the rest, then signs in\n';
+  '  bash .ci/setup && npm run demo      # on Debian: installs Chromium and the rest, then signs in\n';
 
 export const DEMO_NEEDS_DEV_DEPENDENCIES =
   "The demo needs this checkout's development dependencies (tsx, oidc-provider, playwright-core).\n" +
-  'Install them first: bash .ci/setup (Debian or Ubuntu; also installs Chromium), or npm install.\n';
+  'Install them first: bash .ci/setup (on Debian; also installs Chromium), or npm install.\n';
 
 /** Walks up from this module to the brokerbridge package root (lib/cli in source, dist when built). */
 export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): string | undefined {

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR, requireBuilt } from './package-root.js';
@@ -51,5 +53,12 @@ describe('examples/electron', () => {
     const pkg = JSON.parse(await node('-p', 'JSON.stringify(require("./examples/electron/package.json"))')) as { main: string; type?: string };
     expect(pkg.main).toBe('main.js');
     expect(pkg.type ?? 'commonjs').toBe('commonjs');
+  });
+
+  it('unpacks the addon and MSALRuntime from app.asar, as the README tells apps to', () => {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_DIR, 'examples', 'electron', 'package.json'), 'utf8')) as { build: { asarUnpack: string[] } };
+    const readme = readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8');
+    expect(pkg.build.asarUnpack).toEqual(['**/node_modules/brokerbridge/prebuilds/**', '**/node_modules/@azure/msal-node-runtime/**']);
+    for (const entry of pkg.build.asarUnpack) expect(readme).toContain(`"${entry}"`);
   });
 });
