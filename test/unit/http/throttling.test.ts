@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConfidentialClientApplication, PublicClientApplication } from '../../../lib/index.js';
 import { createFetchHttpClient } from '../../../lib/http/fetch-client.js';
 import {
   BAD_REQUEST_REPLAY_SECONDS,
@@ -10,7 +11,9 @@ import {
   retryAfterThrottleSeconds,
   throttleKeys,
 } from '../../../lib/http/throttling.js';
-import type { HttpRequest } from '../../../lib/http/types.js';
+import type { HttpRequest, HttpResponse } from '../../../lib/http/types.js';
+import { minimalResponse, ScriptedHttpClient } from '../../conformance/support/msal-python.js';
+import { entraDiscovery } from '../../conformance/support/protocol.js';
 import { LocalSts } from '../../support/sts/server.js';
 
 const TOKEN_PATH = '/common/oauth2/v2.0/token';
@@ -239,5 +242,54 @@ describe('ThrottledHttpClient over a loopback STS', () => {
     // 'a' expired soonest, so it was evicted and reaches the network again.
     await client.send(tokenRequest(sts.baseUrl, { ...refresh, refresh_token: 'a' }));
     expect(hits()).toBe(6);
+  });
+});
+
+describe('the windows applications get (as MSAL Python sets them)', () => {
+  const tokenReply = { access_token: 'at', token_type: 'Bearer', expires_in: 3600 };
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A confidential client's token requests, answered by `reply` first and by a token afterwards. */
+  function confidential(reply: HttpResponse): { app: ConfidentialClientApplication; posts: () => number } {
+    let posts = 0;
+    const http = new ScriptedHttpClient({
+      get: entraDiscovery,
+      post: () => (++posts === 1 ? reply : minimalResponse(200, tokenReply)),
+    });
+    return { app: new ConfidentialClientApplication({ clientId: 'app', clientCredential: 'secret', httpClient: http }), posts: () => posts };
+  }
+
+  it('a confidential client replays a 400 for 60 s (not 5 s)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { app, posts } = confidential(minimalResponse(400, { error: 'invalid_scope' }));
+    expect(await app.acquireTokenForClient(['s/.default'])).toMatchObject({ error: 'invalid_scope' });
+    vi.setSystemTime(Date.now() + 30_000);
+    expect(await app.acquireTokenForClient(['s/.default'])).toMatchObject({ error: 'invalid_scope' });
+    expect(posts()).toBe(1);
+    vi.setSystemTime(Date.now() + 31_000);
+    expect(await app.acquireTokenForClient(['s/.default'])).toMatchObject({ access_token: 'at' });
+    expect(posts()).toBe(2);
+  });
+
+  it('a confidential client replays a 5xx without Retry-After for 5 s, a public client for 60 s', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { app, posts } = confidential(minimalResponse(503, { error: 'temporarily_unavailable' }));
+    expect(await app.acquireTokenForClient(['s/.default'])).toMatchObject({ error: 'temporarily_unavailable' });
+    vi.setSystemTime(Date.now() + 6_000);
+    expect(await app.acquireTokenForClient(['s/.default'])).toMatchObject({ access_token: 'at' });
+    expect(posts()).toBe(2);
+
+    let publicPosts = 0;
+    const http = new ScriptedHttpClient({
+      get: entraDiscovery,
+      post: () => (++publicPosts === 1 ? minimalResponse(503, { error: 'temporarily_unavailable' }) : minimalResponse(200, tokenReply)),
+    });
+    const pca = new PublicClientApplication({ clientId: 'app', httpClient: http });
+    expect(await pca.acquireTokenByRefreshToken('rt', ['s'])).toMatchObject({ error: 'temporarily_unavailable' });
+    vi.setSystemTime(Date.now() + 59_000);
+    expect(await pca.acquireTokenByRefreshToken('rt', ['s'])).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(publicPosts).toBe(1);
   });
 });
