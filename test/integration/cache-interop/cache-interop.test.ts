@@ -17,6 +17,11 @@ const TOKEN_ENDPOINT = `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/
 const now = () => Math.trunc(Date.now() / 1000);
 const hid = homeId();
 
+interface PyRemove {
+  after_remove_account: Record<string, string[]>;
+  after_remove_at: Record<string, string[]>;
+}
+
 interface PyRead {
   msal_version: string;
   accounts: Array<Record<string, string>>;
@@ -177,7 +182,84 @@ describe('we write, MSAL Python reads', () => {
   });
 });
 
+/**
+ * Our cache with every kind of AT we write: a user's Bearer AT and PoP and
+ * SSH-certificate ATs (key_id) for a scope it holds too, and a daemon's Bearer
+ * and FMI (ext_cache_key) ATs.
+ */
+function ourBoundCache(): SerializableTokenCache {
+  const cache = ourCache();
+  const reply = (accessToken: string, tokenType: string) => ({ ...userResponse({ accessToken }), token_type: tokenType, refresh_token: undefined });
+  for (const [tokenType, keyId] of [['pop', 'pop-kid'], ['ssh-cert', 'ssh-kid']] as const) {
+    cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: SCOPES, keyId, response: reply(`our-${tokenType}`, tokenType) });
+  }
+  cache.add({
+    clientId: 'daemon-app',
+    environment: ENV,
+    realm: TENANT,
+    scopes: ['https://graph.microsoft.com/.default'],
+    data: { fmi_path: 'SomeFmiPath/FmiCredentialPath' },
+    response: { access_token: 'our-fmi-at', token_type: 'Bearer', expires_in: 3599 },
+  });
+  return cache;
+}
+
+describe('we write, MSAL Python removes', () => {
+  const atKeys = (cache: SerializableTokenCache) => Object.keys(JSON.parse(cache.serialize()).AccessToken as object);
+
+  it('the newest reference\'s key rule (installed into 1.21 through key_makers) removes every entry we wrote: no orphan', () => {
+    const cache = ourBoundCache();
+    expect(atKeys(cache)).toHaveLength(5);
+    const py = runMsalPython<PyRemove>('remove', { blob: cache.serialize(), client_id: CLIENT_ID, tenant: TENANT, newest_at_key_rule: true });
+    // remove_account() takes all of the account's entries, key-bound ATs included; the daemon's stay...
+    expect(py.after_remove_account).toEqual({
+      AccessToken: atKeys(cache).filter((k) => k.includes('daemon-app')).sort(),
+      RefreshToken: [],
+      IdToken: [],
+      Account: [],
+    });
+    // ...until remove_at() takes them too, the FMI one included.
+    expect(py.after_remove_at).toEqual({ AccessToken: [], RefreshToken: [], IdToken: [], Account: [] });
+  });
+
+  it('MSAL Python 1.21 removes every Bearer entry we wrote; key-bound and FMI ATs it cannot key (it predates both)', () => {
+    const cache = ourBoundCache();
+    const py = runMsalPython<PyRemove>('remove', { blob: cache.serialize(), client_id: CLIENT_ID, tenant: TENANT });
+    // 1.21 rebuilds an AT's key from six fields only, so it finds the entries but misses the keys
+    // of the ones the newest reference (and we) key by key_id or ext_cache_key.
+    const unreachable = atKeys(cache).filter((k) => k.endsWith('-pop-kid') || k.endsWith('-ssh-kid') || k.includes('-atext-')).sort();
+    expect(unreachable).toHaveLength(3);
+    expect(py.after_remove_account).toEqual({
+      AccessToken: [...unreachable, ...atKeys(cache).filter((k) => k.includes('-accesstoken-daemon-app-'))].sort(),
+      RefreshToken: [],
+      IdToken: [],
+      Account: [],
+    });
+    expect(py.after_remove_at).toEqual({ AccessToken: unreachable, RefreshToken: [], IdToken: [], Account: [] });
+  });
+});
+
 describe('we write, MSAL Node reads', () => {
+  it('removeAccount leaves none of the account\'s entries, key-bound ATs included', async () => {
+    const plugin = new BlobPlugin(ourBoundCache().serialize());
+    const network = new FakeNetwork({ ...userResponse({ accessToken: 'from-network', refreshToken: 'node-rt' }), scope: 'User.Read profile openid email' });
+    const pca = nodePublicApp(CLIENT_ID, network, plugin);
+    const [account] = await pca.getTokenCache().getAllAccounts();
+    // MSAL Node matches Bearer lookups on credential_type, which MSAL Python (and so we) write as
+    // "AccessToken" for key-bound ATs too: it sees three matches, clears them and asks the network.
+    const silent = await pca.acquireTokenSilent({ account: account!, scopes: SCOPES, authority: NODE_AUTHORITY });
+    expect(silent.accessToken).toBe('from-network');
+
+    const fresh = new BlobPlugin(ourBoundCache().serialize());
+    const other = nodePublicApp(CLIENT_ID, new FakeNetwork({}), fresh);
+    const [again] = await other.getTokenCache().getAllAccounts();
+    await other.getTokenCache().removeAccount(again!);
+    const left = JSON.parse(fresh.blob) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(left['AccessToken'] ?? {})).toHaveLength(2);
+    expect(Object.keys(left['AccessToken'] ?? {}).every((k) => k.includes('daemon-app'))).toBe(true);
+    for (const section of ['RefreshToken', 'IdToken', 'Account']) expect(left[section] ?? {}, section).toEqual({});
+  });
+
   it('getAllAccounts lists our account; acquireTokenSilent serves our AT and refreshes with our RT', async () => {
     const plugin = new BlobPlugin(ourCache().serialize());
     const network = new FakeNetwork({ ...userResponse({ accessToken: 'node-refreshed-at', refreshToken: 'node-rotated-rt', foci: '1' }), scope: 'User.Read profile openid email' });

@@ -28,7 +28,7 @@ function pythonWithMsal(): string {
 
 let python: string | undefined;
 
-export function runMsalPython<T>(mode: 'write' | 'read', request: unknown): T {
+export function runMsalPython<T>(mode: 'write' | 'read' | 'remove', request: unknown): T {
   python ??= pythonWithMsal();
   const run = spawnSync(python, [script, mode], { input: JSON.stringify(request), timeout: 60_000, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`msal_py_cache.py ${mode} failed (${run.status}): ${run.stderr}`);

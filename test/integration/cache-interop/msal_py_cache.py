@@ -1,6 +1,6 @@
 """Drives MSAL Python's real token cache for the interop tests.
 
-Usage: python3 msal_py_cache.py write|read < request.json > result.json
+Usage: python3 msal_py_cache.py write|read|remove < request.json > result.json
 
 No network: MSAL Python talks to a fake http_client that serves OpenID
 discovery and the token endpoint from the request, and records what it posts.
@@ -114,9 +114,48 @@ def read(req):
     return out
 
 
+def newest_access_token_key(home_account_id=None, environment=None, client_id=None,
+                            realm=None, target=None, ext_cache_key=None, key_id=None,
+                            **ignored):
+    """The AT key rule of MSAL Python's newest releases (1.21 has the first six parts
+    only): an 'atext' segment and the hash when ext_cache_key is set, key_id last."""
+    parts = [home_account_id or "", environment or "",
+             "atext" if ext_cache_key else "AccessToken",
+             client_id or "", realm or "", target or ""]
+    if ext_cache_key:
+        parts.append(ext_cache_key)
+    if key_id:
+        parts.append(key_id)
+    return "-".join(parts).lower()
+
+
+def remove(req):
+    """Signs the first account out as remove_account() does, then remove_at()s every AT left."""
+    cache = SerializableTokenCache()
+    cache.deserialize(req["blob"])
+    if req.get("newest_at_key_rule"):
+        # key_makers is the reference's documented extension point for key shapes.
+        cache.key_makers[TokenCache.CredentialType.ACCESS_TOKEN] = newest_access_token_key
+    app = msal.PublicClientApplication(
+        req["client_id"],
+        authority="https://login.microsoftonline.com/" + req["tenant"],
+        token_cache=cache,
+        http_client=FakeHttpClient(req["tenant"], {}),
+    )
+    left = lambda: {
+        section: sorted(entries(cache, section).keys())
+        for section in ("AccessToken", "RefreshToken", "IdToken", "Account")}
+    app.remove_account(app.get_accounts()[0])
+    out = {"after_remove_account": left()}
+    for at in cache.find(TokenCache.CredentialType.ACCESS_TOKEN):
+        cache.remove_at(at)
+    out["after_remove_at"] = left()
+    return out
+
+
 def main():
     req = json.load(sys.stdin)
-    handler = {"write": write, "read": read}[sys.argv[1]]
+    handler = {"write": write, "read": read, "remove": remove}[sys.argv[1]]
     json.dump(handler(req), sys.stdout)
 
 
