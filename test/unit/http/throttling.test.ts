@@ -251,14 +251,16 @@ describe('the windows applications get (as MSAL Python sets them)', () => {
     vi.useRealTimers();
   });
 
-  /** A confidential client's token requests, answered by `reply` first and by a token afterwards. */
-  function confidential(reply: HttpResponse): { app: ConfidentialClientApplication; posts: () => number } {
+  /** Token requests answered by `reply` first and by a token afterwards; counts what reached the "server". */
+  function firstThen(reply: HttpResponse): { http: ScriptedHttpClient; posts: () => number } {
     let posts = 0;
-    const http = new ScriptedHttpClient({
-      get: entraDiscovery,
-      post: () => (++posts === 1 ? reply : minimalResponse(200, tokenReply)),
-    });
-    return { app: new ConfidentialClientApplication({ clientId: 'app', clientCredential: 'secret', httpClient: http }), posts: () => posts };
+    const http = new ScriptedHttpClient({ get: entraDiscovery, post: () => (++posts === 1 ? reply : minimalResponse(200, tokenReply)) });
+    return { http, posts: () => posts };
+  }
+
+  function confidential(reply: HttpResponse): { app: ConfidentialClientApplication; posts: () => number } {
+    const { http, posts } = firstThen(reply);
+    return { app: new ConfidentialClientApplication({ clientId: 'app', clientCredential: 'secret', httpClient: http }), posts };
   }
 
   it('a confidential client replays a 400 for 60 s (not 5 s)', async () => {
@@ -281,15 +283,11 @@ describe('the windows applications get (as MSAL Python sets them)', () => {
     expect(await app.acquireTokenForClient(['s/.default'])).toMatchObject({ access_token: 'at' });
     expect(posts()).toBe(2);
 
-    let publicPosts = 0;
-    const http = new ScriptedHttpClient({
-      get: entraDiscovery,
-      post: () => (++publicPosts === 1 ? minimalResponse(503, { error: 'temporarily_unavailable' }) : minimalResponse(200, tokenReply)),
-    });
-    const pca = new PublicClientApplication({ clientId: 'app', httpClient: http });
+    const forPublic = firstThen(minimalResponse(503, { error: 'temporarily_unavailable' }));
+    const pca = new PublicClientApplication({ clientId: 'app', httpClient: forPublic.http });
     expect(await pca.acquireTokenByRefreshToken('rt', ['s'])).toMatchObject({ error: 'temporarily_unavailable' });
     vi.setSystemTime(Date.now() + 59_000);
     expect(await pca.acquireTokenByRefreshToken('rt', ['s'])).toMatchObject({ error: 'temporarily_unavailable' });
-    expect(publicPosts).toBe(1);
+    expect(forPublic.posts()).toBe(1);
   });
 });
