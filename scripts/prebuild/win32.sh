@@ -56,11 +56,13 @@ case "$arch" in
       echo "prebuild: $compiler not found (Debian: apt-get install g++-mingw-w64-x86-64)" >&2
       exit 2
     fi
-    # No timestamp in the PE header: the same sources give the same file.
-    # Only the dllexport'ed N-API entry points are exported, nothing of the
-    # static C++ runtime.
+    # No timestamp in the PE header and no image base hashed from the
+    # (temporary) output path: the same sources give the same file; ASLR
+    # relocates the DLL anyway. Only the dllexport'ed N-API entry points are
+    # exported, nothing of the static C++ runtime.
     "$compiler" "${flags[@]}" "${sources[@]}" -o "$work/brokerbridge.node" \
-      -static -static-libgcc -static-libstdc++ -Wl,--exclude-all-symbols -Wl,--no-insert-timestamp
+      -static -static-libgcc -static-libstdc++ -Wl,--exclude-all-symbols \
+      -Wl,--no-insert-timestamp -Wl,--disable-auto-image-base
     ;;
   arm64)
     require_zig
