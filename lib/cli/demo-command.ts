@@ -4,10 +4,11 @@
  * tsx) are in the source checkout and its dev dependencies, not in the published
  * package; an installed package says where to get them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { findPackageRoot } from '../broker/native-addon.js';
 import type { DemoArgs } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -18,7 +19,6 @@ interface DemoModule {
 /** Either a way to load the demo module, or why there is none here. */
 export type DemoLocation = { path: string; load(): Promise<unknown> } | { unavailable: string };
 
-const PACKAGE_NAME = 'brokerbridge';
 const REPOSITORY = 'https://github.com/brokerbridge/brokerbridge';
 const DEMO_SOURCE = join('examples', 'demo.ts');
 /** Not a usage error: the command is right, this installation cannot run it. */
@@ -34,29 +34,14 @@ export const DEMO_NEEDS_DEV_DEPENDENCIES =
   "The demo needs this checkout's development dependencies (tsx, oidc-provider, playwright-core).\n" +
   'Install them first: bash .ci/setup (on Debian; also installs Chromium), or npm install.\n';
 
-/** Walks up from this module to the brokerbridge package root (lib/cli in source, dist when built). */
-export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): string | undefined {
-  for (let dir = dirname(from); ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME) return dir;
-      } catch {
-        // An unreadable manifest is not ours; keep walking.
-      }
-    }
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
 /**
  * The demo is TypeScript. Running from source (tsx, vitest), it is imported as
  * is; running built (bin/brokerbridge.mjs), it goes through the checkout's own
  * tsx, resolved from the package root.
  */
 export function locateDemo(root: string | undefined, runningFromSource: boolean = import.meta.url.endsWith('.ts')): DemoLocation {
-  const path = root === undefined ? undefined : join(root, DEMO_SOURCE);
-  if (root === undefined || path === undefined || !existsSync(path)) return { unavailable: DEMO_NOT_INSTALLED };
+  if (root === undefined || !existsSync(join(root, DEMO_SOURCE))) return { unavailable: DEMO_NOT_INSTALLED };
+  const path = join(root, DEMO_SOURCE);
   const url = pathToFileURL(path).href;
   if (runningFromSource) return { path, load: () => import(url) };
   try {

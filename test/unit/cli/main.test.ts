@@ -5,13 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../lib/cli/main.js';
-import {
-  DEMO_NEEDS_DEV_DEPENDENCIES,
-  DEMO_NOT_INSTALLED,
-  findPackageRoot,
-  locateDemo,
-  runDemoCommand,
-} from '../../../lib/cli/demo-command.js';
+import { DEMO_NEEDS_DEV_DEPENDENCIES, DEMO_NOT_INSTALLED, locateDemo, runDemoCommand } from '../../../lib/cli/demo-command.js';
+import { findPackageRoot } from '../../../lib/broker/native-addon.js';
 import { PUBLIC_CLIENT_ID, startLocalEntra, type LocalEntra } from '../../support/entra.js';
 import { approveDeviceCode, issueAuthCode } from '../../support/sts/token.js';
 import { captureIo } from './capture.js';
