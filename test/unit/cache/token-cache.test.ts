@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../lib/errors.js';
-import { TokenCache, type CacheChange } from '../../../lib/cache/token-cache.js';
+import { TokenCache, type CacheAddEvent, type CacheChange } from '../../../lib/cache/token-cache.js';
 import { SerializableTokenCache } from '../../../lib/cache/serializable-token-cache.js';
 import { ALIASES, CLIENT_ID, ENV, TENANT, homeId, userResponse } from './fixtures.js';
 
@@ -78,29 +78,22 @@ describe('TokenCache.add', () => {
       now: NOW,
     });
     expect(account).toMatchObject({ home_account_id: 'S-1-5-21', local_account_id: 'S-1-5-21', username: 'bob@contoso.com', authority_type: 'ADFS' });
-    const generic = cache.add({
-      clientId: 'oidc-app',
-      environment: 'op.example',
-      realm: 'op',
-      scopes: ['openid'],
-      response: { access_token: 'a' },
-      idTokenClaims: { iss: 'i', sub: 'carol', aud: 'oidc-app', exp: NOW + 60, iat: NOW, email: 'carol@example.com' },
-      authorityType: 'Generic',
-      accountSource: 'authorization_code',
-      now: NOW,
-    });
+    const oidc = (claims: { sub: string; email?: string }, extra: Partial<CacheAddEvent> = {}) =>
+      cache.add({
+        clientId: 'oidc-app',
+        environment: 'op.example',
+        realm: 'op',
+        scopes: ['openid'],
+        response: { access_token: 'a' },
+        idTokenClaims: { iss: 'i', aud: 'oidc-app', exp: NOW + 60, iat: NOW, ...claims },
+        now: NOW,
+        ...extra,
+      });
+    const generic = oidc({ sub: 'carol', email: 'carol@example.com' }, { authorityType: 'Generic', accountSource: 'authorization_code' });
     // MSAL Python reads preferred_username or upn only; email does not name the account.
     expect(generic.account).toMatchObject({ username: '', authority_type: 'Generic', account_source: 'authorization_code' });
-    const ropc = cache.add({
-      clientId: 'oidc-app',
-      environment: 'op.example',
-      realm: 'op',
-      scopes: ['openid'],
-      response: { access_token: 'a' },
-      idTokenClaims: { iss: 'i', sub: 'dave', aud: 'oidc-app', exp: NOW + 60, iat: NOW },
-      data: { username: 'dave@example.com', password: 'not kept' },
-      now: NOW,
-    });
+    // ROPC: the request's username names the account; nothing else of the request is kept.
+    const ropc = oidc({ sub: 'dave' }, { data: { username: 'dave@example.com', password: 'not kept' } });
     expect(ropc.account).toMatchObject({ username: 'dave@example.com' });
     expect(JSON.stringify(ropc.account)).not.toContain('not kept');
   });
