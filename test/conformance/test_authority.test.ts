@@ -713,15 +713,22 @@ describe('TestAreInSameCloudHelper', () => {
 });
 
 describe('TestEndpointCrossCloudCheck', () => {
+  const authorityUrl = 'https://login.microsoftonline.com/contoso';
+  const ciamAuthorityUrl = 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com';
+  /** Endpoints in the public cloud, for one of them to be replaced per test. */
+  const publicEndpoints = {
+    authorization_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/authorize',
+    token_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token',
+  };
+  const ciamAuthorize = { authorization_endpoint: 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize' };
+  /** An oidcAuthority whose discovery names a passing issuer (itself, by default) and these endpoints. */
+  const withEndpoints = (url: string, endpoints: Record<string, string>, http = discoveryClient({ issuer: url, ...endpoints })) => oidcAuthority(url, http);
+
   it('test_cross_cloud_token_endpoint_is_refused', async () => {
-    const authorityUrl = 'https://login.microsoftonline.com/contoso';
     // The issuer matches (rule 1), so the failure must come from the endpoint check.
-    const http = discoveryClient({
-      issuer: authorityUrl,
-      authorization_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/authorize',
-      token_endpoint: 'https://login.partner.microsoftonline.cn/contoso/oauth2/v2.0/token',
-    });
-    const error = await rejection(oidcAuthority(authorityUrl, http));
+    const endpoints = { ...publicEndpoints, token_endpoint: 'https://login.partner.microsoftonline.cn/contoso/oauth2/v2.0/token' };
+    const http = discoveryClient({ issuer: authorityUrl, ...endpoints });
+    const error = await rejection(withEndpoints(authorityUrl, endpoints, http));
     expect(error).toBeInstanceOf(AuthorityValidationError);
     expect(error.message).toContain(XCLOUD_ERROR_SUBSTRING);
     expect(error.message).toContain('https://login.partner.microsoftonline.cn/contoso/oauth2/v2.0/token');
@@ -730,33 +737,14 @@ describe('TestEndpointCrossCloudCheck', () => {
   });
 
   it('test_custom_endpoint_under_known_authority_is_refused', async () => {
-    const authorityUrl = 'https://login.microsoftonline.com/contoso';
-    const error = await rejection(
-      oidcAuthority(
-        authorityUrl,
-        discoveryClient({
-          issuer: authorityUrl,
-          authorization_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/authorize',
-          token_endpoint: 'https://attacker.example.com/oauth2/v2.0/token',
-        }),
-      ),
-    );
+    const error = await rejection(withEndpoints(authorityUrl, { ...publicEndpoints, token_endpoint: 'https://attacker.example.com/oauth2/v2.0/token' }));
     expect(error.message).toContain(XCLOUD_ERROR_SUBSTRING);
     expect(error.message).toContain('https://attacker.example.com/oauth2/v2.0/token');
   });
 
   it('test_cross_cloud_authorization_endpoint_is_refused', async () => {
-    const authorityUrl = 'https://login.microsoftonline.com/contoso';
-    const error = await rejection(
-      oidcAuthority(
-        authorityUrl,
-        discoveryClient({
-          issuer: authorityUrl,
-          authorization_endpoint: 'https://login.partner.microsoftonline.cn/contoso/oauth2/v2.0/authorize',
-          token_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token',
-        }),
-      ),
-    );
+    const authorize = 'https://login.partner.microsoftonline.cn/contoso/oauth2/v2.0/authorize';
+    const error = await rejection(withEndpoints(authorityUrl, { ...publicEndpoints, authorization_endpoint: authorize }));
     expect(error.message).toContain(XCLOUD_ERROR_SUBSTRING);
     expect(error.message).toContain('authorization_endpoint');
   });
@@ -764,86 +752,46 @@ describe('TestEndpointCrossCloudCheck', () => {
   it('test_custom_idp_endpoint_is_allowed', async () => {
     // A custom OpenID provider is unconstrained, even on an unrelated host.
     const host = `idp.allowed-custom-${Math.floor(Math.random() * 1e9)}.example.com`;
-    const authorityUrl = `https://${host}/tenant`;
-    const a = await oidcAuthority(
-      authorityUrl,
-      discoveryClient({
-        issuer: authorityUrl,
-        authorization_endpoint: `https://${host}/connect/authorize`,
-        token_endpoint: `https://${host}/connect/token`,
-      }),
-    );
+    const a = await withEndpoints(`https://${host}/tenant`, {
+      authorization_endpoint: `https://${host}/connect/authorize`,
+      token_endpoint: `https://${host}/connect/token`,
+    });
     expect(a.metadata.token_endpoint).toBe(`https://${host}/connect/token`);
   });
 
   it('test_cross_cloud_device_authorization_endpoint_is_refused', async () => {
-    const authorityUrl = 'https://login.microsoftonline.com/contoso';
-    const error = await rejection(
-      oidcAuthority(
-        authorityUrl,
-        discoveryClient({
-          issuer: authorityUrl,
-          authorization_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/authorize',
-          token_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token',
-          device_authorization_endpoint: 'https://login.partner.microsoftonline.cn/contoso/oauth2/v2.0/devicecode',
-        }),
-      ),
-    );
+    const device = 'https://login.partner.microsoftonline.cn/contoso/oauth2/v2.0/devicecode';
+    const error = await rejection(withEndpoints(authorityUrl, { ...publicEndpoints, device_authorization_endpoint: device }));
     expect(error.message).toContain(XCLOUD_ERROR_SUBSTRING);
     expect(error.message).toContain('device_authorization_endpoint');
-    expect(error.message).toContain('https://login.partner.microsoftonline.cn/contoso/oauth2/v2.0/devicecode');
+    expect(error.message).toContain(device);
   });
 
   it('test_missing_device_authorization_endpoint_is_ok', async () => {
-    const authorityUrl = 'https://login.microsoftonline.com/contoso';
-    const a = await oidcAuthority(
-      authorityUrl,
-      discoveryClient({
-        issuer: authorityUrl,
-        authorization_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/authorize',
-        token_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token',
-      }),
-    );
-    expect(a.metadata.device_authorization_endpoint).toBeUndefined();
+    // device_authorization_endpoint is optional in OpenID discovery; its absence must not trip the guard.
+    expect((await withEndpoints(authorityUrl, publicEndpoints)).metadata.device_authorization_endpoint).toBeUndefined();
   });
 
   it('test_ciam_authority_with_cross_cloud_token_endpoint_is_refused', async () => {
-    const authorityUrl = 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com';
-    const error = await rejection(
-      oidcAuthority(
-        authorityUrl,
-        discoveryClient({
-          issuer: `${authorityUrl}/v2.0`,
-          authorization_endpoint: 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize',
-          token_endpoint: 'https://login.partner.microsoftonline.cn/contoso/oauth2/v2.0/token',
-        }),
-      ),
-    );
+    // CIAM is the public cloud, so a China token endpoint under a CIAM authority is refused.
+    const token = { token_endpoint: 'https://login.partner.microsoftonline.cn/contoso/oauth2/v2.0/token' };
+    const http = discoveryClient({ issuer: `${ciamAuthorityUrl}/v2.0`, ...ciamAuthorize, ...token });
+    const error = await rejection(withEndpoints(ciamAuthorityUrl, {}, http));
     expect(error.message).toContain(XCLOUD_ERROR_SUBSTRING);
     expect(error.message).toContain('token_endpoint');
   });
 
   it('test_ciam_authority_with_same_cloud_public_endpoint_is_allowed', async () => {
-    const authorityUrl = 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com';
-    const a = await oidcAuthority(
-      authorityUrl,
-      discoveryClient({
-        issuer: `${authorityUrl}/v2.0`,
-        authorization_endpoint: 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize',
-        token_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token',
-      }),
-    );
-    expect(a.metadata.token_endpoint).toBe('https://login.microsoftonline.com/contoso/oauth2/v2.0/token');
+    // Unusual, but in the same cloud, so allowed.
+    const token = { token_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token' };
+    const a = await withEndpoints(ciamAuthorityUrl, {}, discoveryClient({ issuer: `${ciamAuthorityUrl}/v2.0`, ...ciamAuthorize, ...token }));
+    expect(a.metadata.token_endpoint).toBe(token.token_endpoint);
   });
 
   it('test_attacker_ciam_subdomain_under_public_authority_is_refused', async () => {
     // The issuer's subdomain ("attacker") is not the authority's tenant ("contoso"): rule 3 rejects
     // before the same-cloud rule could accept a *.ciamlogin.com host.
-    await expectIssuerRejected('https://login.microsoftonline.com/contoso', {
-      issuer: 'https://attacker.ciamlogin.com/attacker/v2.0',
-      authorization_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/authorize',
-      token_endpoint: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token',
-    });
+    await expectIssuerRejected(authorityUrl, { issuer: 'https://attacker.ciamlogin.com/attacker/v2.0', ...publicEndpoints });
   });
 });
 
