@@ -36,7 +36,7 @@ export class BrokerSession {
       return { available: true, runtime: status.runtime };
     } catch (e) {
       const advice = missingBrokerAdvice(e, this.options.host, process.env);
-      const reason = `startup_failed: ${(e as Error).message}${advice ? ` ${advice}` : ''}`;
+      const reason = `startup_failed: ${(e as Error).message}${advice ? `. ${advice}` : ''}`;
       this.options.logger.log('warning', `Broker unavailable (${reason})`);
       return { available: false, reason };
     }
