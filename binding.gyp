@@ -10,6 +10,7 @@
         "native/log_sink.cc",
         "native/msal_runtime.cc",
         "native/runtime_loader.cc",
+        "native/run_loop_pump.cc",
         "native/runtime_values.cc",
         "native/window_handle.cc"
       ],
@@ -20,14 +21,14 @@
       "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "conditions": [
         ["OS=='win'", {
-          "sources": ["native/runtime_loader_win.cc", "native/window_handle_win.cc"],
+          "sources": ["native/main_run_loop_none.cc", "native/runtime_loader_win.cc", "native/window_handle_win.cc"],
           "defines": ["WIN32_LEAN_AND_MEAN", "NOMINMAX", "UNICODE", "_UNICODE"],
           "msvs_settings": {
             "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] }
           }
         }],
         ["OS=='mac'", {
-          "sources": ["native/runtime_loader_posix.cc", "native/window_handle_mac.cc"],
+          "sources": ["native/main_run_loop_mac.cc", "native/runtime_loader_posix.cc", "native/window_handle_mac.cc"],
           "xcode_settings": {
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
             "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
@@ -35,7 +36,7 @@
           }
         }],
         ["OS=='linux'", {
-          "sources": ["native/runtime_loader_posix.cc", "native/window_handle_linux.cc"],
+          "sources": ["native/main_run_loop_none.cc", "native/runtime_loader_posix.cc", "native/window_handle_linux.cc"],
           "libraries": ["-ldl"]
         }]
       ]

@@ -4,6 +4,7 @@
 #include "async_operation.h"
 #include "auth_parameters.h"
 #include "js_values.h"
+#include "main_run_loop.h"
 #include "msal_runtime.h"
 #include "window_handle.h"
 
@@ -27,13 +28,34 @@ const char* FailureName(LoadFailure failure) {
   return "none";
 }
 
-// MSALRUNTIME_Startup talks to the broker (D-Bus on Linux), so it runs on the
-// libuv pool rather than the JS thread.
-class StartupWorker : public Napi::AsyncWorker {
+// Startup and Shutdown run on the libuv pool rather than the JS thread: they
+// talk to the broker (D-Bus on Linux). They count as calls in flight, since
+// the runtime may need the main run loop for them as much as for any call.
+class RuntimeWorker : public Napi::AsyncWorker {
  public:
-  StartupWorker(Napi::Env env, BrokerBridgeAddon* addon)
-      : Napi::AsyncWorker(env, "brokerbridge.startup"), deferred_(Napi::Promise::Deferred::New(env)), addon_(addon) {}
-  Napi::Promise Promise() const { return deferred_.Promise(); }
+  // Queues the work; the promise settles in OnOK.
+  Napi::Promise Start() {
+    Napi::Promise promise = deferred_.Promise();
+    addon_->runLoopPump->CallStarted();
+    Queue();
+    return promise;
+  }
+
+ protected:
+  RuntimeWorker(Napi::Env env, BrokerBridgeAddon* addon, const char* name)
+      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)), addon_(addon) {}
+  void OnWorkComplete(Napi::Env env, napi_status status) override {
+    addon_->runLoopPump->CallSettled();
+    Napi::AsyncWorker::OnWorkComplete(env, status);
+  }
+
+  Napi::Promise::Deferred deferred_;
+  BrokerBridgeAddon* addon_;
+};
+
+class StartupWorker : public RuntimeWorker {
+ public:
+  StartupWorker(Napi::Env env, BrokerBridgeAddon* addon) : RuntimeWorker(env, addon, "brokerbridge.startup") {}
   void Execute() override { error_ = msal_runtime::AcquireStartup(); }
   void OnOK() override {
     if (error_) {
@@ -47,22 +69,23 @@ class StartupWorker : public Napi::AsyncWorker {
   }
 
  private:
-  Napi::Promise::Deferred deferred_;
-  BrokerBridgeAddon* addon_;
   std::optional<ErrorInfo> error_;
 };
 
-class ShutdownWorker : public Napi::AsyncWorker {
+class ShutdownWorker : public RuntimeWorker {
  public:
-  explicit ShutdownWorker(Napi::Env env)
-      : Napi::AsyncWorker(env, "brokerbridge.shutdown"), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() const { return deferred_.Promise(); }
+  ShutdownWorker(Napi::Env env, BrokerBridgeAddon* addon) : RuntimeWorker(env, addon, "brokerbridge.shutdown") {}
   void Execute() override { msal_runtime::ReleaseStartup(); }
   void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
 };
+
+// A started call keeps the environment's run-loop pump going until it settles.
+void TrackInFlight(Napi::Env env, AsyncOperation& operation) {
+  RunLoopPump& pump = *env.GetInstanceData<BrokerBridgeAddon>()->runLoopPump;
+  pump.CallStarted();
+  // The pump lives as long as the environment, and settling never runs after it.
+  operation.WhenSettled([&pump] { pump.CallSettled(); });
+}
 
 // Starts one runtime call. `start(callbackData, &asyncHandle)` invokes the
 // *Async function; everything it needs beyond that is captured by the caller.
@@ -71,6 +94,7 @@ Napi::Value StartOperation(Napi::Env env, const std::shared_ptr<AsyncOperation>&
   void* callbackData = operation->NewCallbackData();
   MSALRUNTIME_ASYNC_HANDLE asyncHandle = nullptr;
   MsalErr error = start(callbackData, &asyncHandle);
+  if (error == nullptr) TrackInFlight(env, *operation);
   operation->Started(error, asyncHandle, callbackData);
   return operation->ToJs(env);
 }
@@ -104,7 +128,7 @@ const MsalRuntimeApi& api() { return msal_runtime::Api(); }
 
 }  // namespace
 
-BrokerBridgeAddon::BrokerBridgeAddon(Napi::Env env, Napi::Object exports) {
+BrokerBridgeAddon::BrokerBridgeAddon(Napi::Env env, Napi::Object exports) : runLoopPump(NewMainRunLoopPump(env)) {
   DefineAddon(exports, {
                            InstanceMethod("loadRuntime", &BrokerBridgeAddon::LoadRuntime),
                            InstanceMethod("startup", &BrokerBridgeAddon::Startup),
@@ -120,7 +144,6 @@ BrokerBridgeAddon::BrokerBridgeAddon(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("setLogCallback", &BrokerBridgeAddon::SetLogCallback),
                            InstanceMethod("windowHandleValue", &BrokerBridgeAddon::WindowHandleValue),
                        });
-  (void)env;
 }
 
 BrokerBridgeAddon::~BrokerBridgeAddon() {
@@ -143,10 +166,7 @@ Napi::Value BrokerBridgeAddon::LoadRuntime(const Napi::CallbackInfo& info) {
 
 Napi::Value BrokerBridgeAddon::Startup(const Napi::CallbackInfo& info) {
   RequireLoaded(info.Env());
-  auto* worker = new StartupWorker(info.Env(), this);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new StartupWorker(info.Env(), this))->Start();
 }
 
 Napi::Value BrokerBridgeAddon::Shutdown(const Napi::CallbackInfo& info) {
@@ -157,10 +177,7 @@ Napi::Value BrokerBridgeAddon::Shutdown(const Napi::CallbackInfo& info) {
     return deferred.Promise();
   }
   --startupCount;
-  auto* worker = new ShutdownWorker(env);
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new ShutdownWorker(env, this))->Start();
 }
 
 // signIn(window, params, correlationId, accountHint)

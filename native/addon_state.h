@@ -9,6 +9,7 @@
 #include <napi.h>
 
 #include "log_sink.h"
+#include "run_loop_pump.h"
 
 class BrokerBridgeAddon : public Napi::Addon<BrokerBridgeAddon> {
  public:
@@ -19,6 +20,10 @@ class BrokerBridgeAddon : public Napi::Addon<BrokerBridgeAddon> {
 
   // How many successful startup() calls this environment has not shut down.
   int startupCount = 0;
+  // Told of every runtime call (and Startup/Shutdown) this environment starts
+  // and settles, so the main run loop is serviced meanwhile where the OS
+  // needs it (macOS); see main_run_loop.h.
+  std::unique_ptr<RunLoopPump> runLoopPump;
 
  private:
   Napi::Value LoadRuntime(const Napi::CallbackInfo& info);

@@ -85,6 +85,7 @@ void AsyncOperation::CallJs(Napi::Env env, Napi::Function, AsyncOperation*, Deli
   operation.ReleaseRuntimeHandles();
   if (env == nullptr || operation.settled_) return;
   operation.settled_ = true;
+  if (operation.onSettled_) std::exchange(operation.onSettled_, nullptr)();
   Napi::HandleScope scope(env);
   try {
     operation.deferred_.Resolve(owned->settle(env));

@@ -39,6 +39,9 @@ class AsyncOperation {
   void Started(MsalErr error, MSALRUNTIME_ASYNC_HANDLE handle, void* callbackData);
   // Resolves with the runtime's error (released here) without any call in flight.
   void Fail(MsalErr error);
+  // JS thread. Runs `callback` on the JS thread when the promise settles,
+  // unless the environment is torn down first.
+  void WhenSettled(std::function<void()> callback) { onSettled_ = std::move(callback); }
 
   // Runtime thread. `settle` builds the JS value on the JS thread.
   void Complete(Settle settle);
@@ -71,6 +74,7 @@ class AsyncOperation {
   MSALRUNTIME_ASYNC_HANDLE asyncHandle_ = nullptr;
   MSALRUNTIME_AUTH_PARAMETERS_HANDLE parameters_ = nullptr;
   std::shared_ptr<OwnedAccount> account_;
+  std::function<void()> onSettled_;  // JS thread only
 };
 
 // Runtime completion routine for one result handle type: `Take` copies and
