@@ -88,6 +88,21 @@ function claimsOf(event: CacheAddEvent): IdTokenClaims | undefined {
   throw new InvalidArgumentError('response.id_token is not a JWT');
 }
 
+/** The fields add() writes on accounts and app metadata, each taken from the response alone, as MSAL Python does. */
+const writtenFields = {
+  Account: new Set(['home_account_id', 'environment', 'realm', 'local_account_id', 'username', 'authority_type', 'account_source', 'name']),
+  AppMetadata: new Set(['client_id', 'environment', 'family_id']),
+};
+
+/**
+ * What a rewrite of a stored account or app metadata entry carries over: the
+ * fields add() never writes, which other SDKs added (e.g. MSAL Node's
+ * client_info and tenantProfiles).
+ */
+export function carriedOver(section: keyof typeof writtenFields, stored: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(stored).filter(([field]) => !writtenFields[section].has(field)));
+}
+
 /** AADv1-like endpoints send numbers as strings. */
 function seconds(v: unknown): number | undefined {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;

@@ -16,7 +16,7 @@ import type {
   SectionEntry,
 } from './entries.js';
 import { accessTokenKeyId, normalizeHomeAccountId } from './entries.js';
-import { entriesFromResponse, type CacheAddEvent } from './entries-from-response.js';
+import { carriedOver, entriesFromResponse, type CacheAddEvent } from './entries-from-response.js';
 import { cacheKey } from './keys.js';
 import { compositeKey } from './multi-index.js';
 import { isSubset, scopeSet, targetScopes } from './scopes.js';
@@ -192,8 +192,8 @@ export class TokenCache {
       let merged: AccountEntry = fresh;
       for (const r of this.accounts.bucket('owner', this.accounts.indexKey('owner', fresh))) {
         if (r.entry.realm.toLowerCase() !== fresh.realm.toLowerCase()) continue;
-        // Keep fields other SDKs added (e.g. MSAL Node's tenantProfiles).
-        merged = { ...r.entry, ...fresh };
+        // As MSAL Python, what we write comes from the response alone; what other SDKs added stays.
+        merged = { ...carriedOver('Account', r.entry), ...fresh };
         this.accounts.delete(r.key);
       }
       account = this.accounts.put(cacheKey('Account', merged), merged);
@@ -202,7 +202,7 @@ export class TokenCache {
       const md = built.appMetadata;
       let merged: AppMetadataEntry = md;
       for (const r of this.appMetadata.bucket('lookup', this.appMetadata.indexKey('lookup', md))) {
-        merged = { ...r.entry, ...md };
+        merged = { ...carriedOver('AppMetadata', r.entry), ...md };
         this.appMetadata.delete(r.key);
       }
       this.appMetadata.put(cacheKey('AppMetadata', merged), merged);

@@ -98,6 +98,22 @@ describe('TokenCache.add', () => {
     expect(JSON.stringify(ropc.account)).not.toContain('not kept');
   });
 
+  it('rewrites an account and app metadata from the response alone, carrying over only what other SDKs added', () => {
+    const cache = new SerializableTokenCache();
+    addUser(cache, { foci: '1' });
+    const blob = JSON.parse(cache.serialize());
+    const accountKey = Object.keys(blob.Account)[0]!;
+    Object.assign(blob.Account[accountKey], { account_source: 'authorization_code', tenantProfiles: ['{"tenantId":"t"}'], client_info: 'from-node' });
+    blob.AppMetadata[`appmetadata-${ENV}-${CLIENT_ID}`].node_field = 1;
+    cache.deserialize(JSON.stringify(blob));
+    // A reply without foci, from a flow that names no account_source: MSAL Python drops both fields.
+    addUser(cache);
+    const out = JSON.parse(cache.serialize());
+    expect(out.Account[accountKey]).toMatchObject({ tenantProfiles: ['{"tenantId":"t"}'], client_info: 'from-node', username: 'ada@contoso.com' });
+    expect(out.Account[accountKey]).not.toHaveProperty('account_source');
+    expect(out.AppMetadata[`appmetadata-${ENV}-${CLIENT_ID}`]).toEqual({ client_id: CLIENT_ID, environment: ENV, node_field: 1 });
+  });
+
   it('decodes the id token itself when no claims are passed, and rejects a malformed one', () => {
     const cache = new TokenCache();
     const { account } = addUser(cache);
@@ -336,7 +352,7 @@ describe('TokenCache index', () => {
     const N = 2000;
     for (let i = 0; i < N; i++) {
       addUser(cache, { uid: `user-${i}`, foci: '1', scopes: ['User.Read'] });
-      addUser(cache, { uid: `user-${i}`, scopes: ['Mail.Read'] });
+      addUser(cache, { uid: `user-${i}`, foci: '1', scopes: ['Mail.Read'] });
     }
     const target = `user-${N - 7}`;
     const hid = homeId(target);
@@ -347,11 +363,11 @@ describe('TokenCache index', () => {
     const idt = cache.findIdToken({ homeAccountId: hid, environments: ALIASES, clientId: CLIENT_ID, realm: TENANT });
     const md = cache.getAppMetadata(ALIASES, CLIENT_ID);
     expect(at?.secret).toBe(`at-${target}`);
-    // One RT per target, as MSAL Python keys them; the FOCI one is found through both indexes.
+    // One RT per target, as MSAL Python keys them; FOCI ones are found through both indexes.
     expect(rts).toHaveLength(2);
     expect(idt).toBeDefined();
     expect(md?.family_id).toBe('1');
-    // 2 ATs of the account live in one bucket, its 2 RTs in another (and one in the family bucket).
+    // 2 ATs of the account live in one bucket, its 2 RTs in another (and again in the family bucket).
     expect(cache.stats.entriesExamined - before).toBeLessThanOrEqual(8);
   });
 
