@@ -9,7 +9,7 @@
  * installed package is exactly the tarball's files, so the load below works
  * whether the script ran or not.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
@@ -32,22 +32,18 @@ function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} did not finish within ${INSTALL_TIMEOUT_MS} ms\n${output}`));
-    }, INSTALL_TIMEOUT_MS);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+const execFileAsync = promisify(execFile);
+
+/** Exit code and output of a command; a failure or timeout is a result, not a throw. */
+async function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; output: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(command, args, { cwd, env, timeout: INSTALL_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: unknown; message: string; stdout?: string; stderr?: string };
+    const stdout = failed.stdout ?? '';
+    return { code: typeof failed.code === 'number' ? failed.code : null, stdout, output: `${failed.message}\n${stdout}${failed.stderr ?? ''}` };
+  }
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -64,7 +60,7 @@ beforeAll(async () => {
   if (!onLinuxX64) return;
   requireBuilt('dist/index.js', 'dist/index.cjs');
   workDir = await mkdtemp(join(tmpdir(), 'brokerbridge-install-'));
-  const { stdout } = await promisify(execFile)('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir], {
+  const { stdout } = await execFileAsync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir], {
     cwd: PACKAGE_DIR,
     env: consumerEnv(),
     timeout: 120_000,
@@ -113,9 +109,9 @@ describe.runIf(onLinuxX64)('npm install of the packed tarball without a compiler
       const mapped = readFileSync('/proc/self/maps', 'utf8').split('\\n').map((line) => line.split(/\\s+/).slice(5).join(' '));
       console.log(JSON.stringify({ broker, addons: [...new Set(mapped.filter((path) => path.endsWith('.node')))] }));
     `;
-    const { code, output } = await run(process.execPath, ['--input-type=module', '-e', probe], dirname(dirname(installed)), consumerEnv({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' }));
+    const { code, stdout, output } = await run(process.execPath, ['--input-type=module', '-e', probe], dirname(dirname(installed)), consumerEnv({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' }));
     expect(code, output).toBe(0);
-    const result = JSON.parse(output.trim().split('\n').at(-1)!) as { broker: { available: boolean; reason?: string }; addons: string[] };
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { broker: { available: boolean; reason?: string }; addons: string[] };
     const brokerbridgeAddons = result.addons.filter((path) => path.endsWith('brokerbridge.node'));
     console.log(`loaded ${brokerbridgeAddons.join(', ')}`);
     expect(brokerbridgeAddons).toEqual([join(installed, 'prebuilds', 'linux-x64', 'brokerbridge.node')]);
