@@ -33,6 +33,7 @@ import { AuthorityValidationError, DiscoveryError, InvalidAuthorityError } from 
 import { PublicClientApplication } from '../../lib/index.js';
 import { forgetHostsWithoutUserRealmDiscovery, hostsWithoutUserRealmDiscovery, discoverUserRealm } from '../../lib/oauth2/user-realm.js';
 import { minimalResponse, ScriptedHttpClient, type SeenRequest } from './support/msal-python.js';
+import { rejection } from '../support/rejection.js';
 
 const WORLD_WIDE = AZURE_PUBLIC;
 const CIAM_DOMAIN_SUFFIX = '.ciamlogin.com';
@@ -79,14 +80,6 @@ function mockOidc(issuer: string | undefined, endpoints: { authorization_endpoin
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The resolved endpoints of an application's authority (the reference reads app.authority.*). */
 function resolvedAuthorityOf(app: PublicClientApplication): Promise<ResolvedAuthority> {

@@ -13,6 +13,7 @@ import { loadBrokerRuntime } from '../../../lib/broker/native-addon.js';
 import { CONSOLE_WINDOW_HANDLE, type AuthParams } from '../../../lib/broker/types.js';
 import { FakeBroker, PrivateBus, SecretService } from '../../support/fake-broker/controller.js';
 import { TEST_OID, TEST_TENANT, testAccount } from '../../support/fake-broker/protocol.js';
+import { rejection } from '../../support/rejection.js';
 
 const CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 const AUTHORITY = 'https://login.microsoftonline.com/common';
@@ -47,14 +48,6 @@ function authRequest(method: 'acquireTokenSilently' | 'acquireTokenInteractively
   return (call!.request as { authParameters: Record<string, unknown> }).authParameters;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
 
 describe('startup', () => {
   it('starts when the broker answers on the bus', async () => {

@@ -5,6 +5,7 @@ import { AuthorityValidationError, DiscoveryError } from '../../../lib/errors.js
 import { LocalSts } from '../../support/sts/server.js';
 import { registerDiscovery, tenantIdFor, v2IssuerFor } from '../../support/sts/discovery.js';
 import { fetchHttp, routedHttp } from '../../support/http.js';
+import { rejection } from '../../support/rejection.js';
 
 const GUID = '7a433bfc-2514-4697-b467-e0933190487f';
 const INSTANCE = '/common/discovery/instance';
@@ -41,14 +42,6 @@ function local(path: string, extra: AuthorityOptions = {}, on = sts): Authority 
   });
 }
 
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Entra (AAD) authorities', () => {
   it('validates through instance discovery, then reads v2.0 tenant metadata', async () => {
