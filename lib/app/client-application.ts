@@ -78,24 +78,31 @@ const commonTenants = new Set(['common', 'organizations', 'consumers']);
 export abstract class ClientApplication {
   readonly clientId: string;
   readonly tokenCache: TokenCache;
-  /** Set for a cache shared with other processes: it syncs with its file around each call. */
+  // The protected members below serve the two subclasses in this library only; `@internal`
+  // keeps them (and the internal classes their types name) out of the published declarations.
+  /** @internal Set for a cache shared with other processes: it syncs with its file around each call. */
   protected readonly cacheHooks: CacheAccessHooks | undefined;
+  /** @internal */
   protected readonly logger: Logger;
+  /** @internal */
   protected readonly http: HttpClient;
+  /** @internal */
   protected readonly authority: Authority;
-  protected readonly telemetry = new TelemetryContext();
+  private readonly telemetry = new TelemetryContext();
+  /** @internal */
   protected readonly tokenClient: TokenClient;
-  protected readonly clientCapabilities: readonly string[] | undefined;
-  protected readonly excludeScopes: readonly string[] | undefined;
-  /** The app's Proof-of-Possession key, made on first use. */
+  private readonly clientCapabilities: readonly string[] | undefined;
+  private readonly excludeScopes: readonly string[] | undefined;
+  /** @internal The app's Proof-of-Possession key, made on first use. */
   protected readonly popKeys: PopKeyManager;
   /** Set once discovery finished, so the silent hot path needs no await. */
-  protected resolved: ResolvedAuthority | undefined;
+  private resolved: ResolvedAuthority | undefined;
   private readonly options: ClientApplicationOptions;
   private readonly silentCoalescer = new Coalescer<AcquireTokenResult | null>();
   /** PKCE verifiers of getAuthorizationRequestUrl(), keyed by state, for acquireTokenByAuthorizationCode(). */
   private readonly pendingVerifiers = new Map<string, string>();
 
+  /** @internal Only PublicClientApplication and ConfidentialClientApplication extend this class. */
   protected constructor(options: ClientApplicationOptions, internal: InternalOptions) {
     if (typeof options?.clientId !== 'string' || options.clientId.trim() === '') {
       throw new InvalidArgumentError('clientId is required and must be a non-empty string');
@@ -145,6 +152,7 @@ export abstract class ClientApplication {
 
   // ---------------------------------------------------------------- helpers
 
+  /** @internal */
   protected async resolveAuthority(): Promise<ResolvedAuthority> {
     if (this.resolved) return this.resolved;
     const { aliases, ...rest } = await this.authority.resolve(this.http, this.logger);
@@ -156,7 +164,7 @@ export abstract class ClientApplication {
     return resolved;
   }
 
-  /** Starts one token request: its telemetry exchange and every header it sends. */
+  /** @internal Starts one token request: its telemetry exchange and every header it sends. */
   protected beginRequest(
     apiId: ApiId,
     correlationId: string,
@@ -176,10 +184,12 @@ export abstract class ClientApplication {
     return { exchange, headers };
   }
 
+  /** @internal */
   protected claims(claimsChallenge: string | undefined): string | undefined {
     return mergeClaims(claimsChallenge, this.clientCapabilities);
   }
 
+  /** @internal */
   protected decorate(scopes: readonly string[]): string[] {
     return decorateScopes(scopes, {
       clientId: this.clientId,
@@ -187,7 +197,7 @@ export abstract class ClientApplication {
     });
   }
 
-  /** Reports the outcome to telemetry, then shapes (and caches) the result. */
+  /** @internal Reports the outcome to telemetry, then shapes (and caches) the result. */
   protected finish(
     exchange: TelemetryExchange,
     response: TokenResponse | ErrorResponse,
@@ -197,7 +207,7 @@ export abstract class ClientApplication {
     return finishTokenResponse(response, { ...ctx, clientId: this.clientId, cache: this.tokenCache, logger: this.logger });
   }
 
-  /** A cached AT served instead of a network call: the reference counts these in its telemetry. */
+  /** @internal A cached AT served instead of a network call: the reference counts these in its telemetry. */
   protected servedFromCache(hit: { result: TokenResult }): TokenResult {
     this.telemetry.recordCacheHit();
     return hit.result;
@@ -262,7 +272,7 @@ export abstract class ClientApplication {
       .then((r) => (r ? { ...r } : r));
   }
 
-  /** Looks up an AT for these scopes; undefined when none is cached. */
+  /** @internal Looks up an AT for these scopes; undefined when none is cached. */
   protected cachedAccessToken(
     authority: ResolvedAuthority,
     scopes: readonly string[],
@@ -327,7 +337,7 @@ export abstract class ClientApplication {
     }
   }
 
-  /** Overridden by the public client to route broker-established accounts to the broker. */
+  /** @internal Overridden by the public client to route broker-established accounts to the broker. */
   protected async silentViaBroker(
     _scopes: string[],
     _account: Account,
@@ -539,6 +549,7 @@ export abstract class ClientApplication {
     });
   }
 
+  /** @internal */
   protected async redeemAuthCode(
     apiId: ApiId,
     code: string,

@@ -69,6 +69,9 @@ export class PublicClientApplication extends ClientApplication {
   private readonly broker: { use: boolean; reason: string };
   private readonly brokerSession: BrokerSession;
 
+  constructor(options: PublicClientApplicationOptions);
+  /** @internal Tests choose the platform the broker decision is made for. */
+  constructor(options: PublicClientApplicationOptions, host?: HostPlatform);
   constructor(options: PublicClientApplicationOptions, host?: HostPlatform) {
     if (options && (options as { clientCredential?: unknown }).clientCredential !== undefined) {
       throw new InvalidArgumentError('A public client has no client credential; use ConfidentialClientApplication');
@@ -118,6 +121,7 @@ export class PublicClientApplication extends ClientApplication {
   }
 
   /**
+   * @internal
    * Accounts the broker established are refreshed by the broker, as in the reference;
    * so are accounts of unknown origin (written by older MSALs), but for those only a
    * success is decisive: a broker error falls through to the cached refresh tokens.

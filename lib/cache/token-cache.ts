@@ -94,7 +94,7 @@ export class TokenCache {
   protected readonly appOnlyHomeAccountId: null | '';
   private readonly listeners = new Set<CacheChangeListener>();
 
-  protected readonly accessTokens = new SectionStore<AccessTokenEntry, 'lookup' | 'owner' | 'appOnly'>(
+  private readonly accessTokens = new SectionStore<AccessTokenEntry, 'lookup' | 'owner' | 'appOnly'>(
     {
       lookup: (e) =>
         compositeKey(
@@ -110,7 +110,7 @@ export class TokenCache {
     },
     this.stats,
   );
-  protected readonly refreshTokens = new SectionStore<RefreshTokenEntry, 'client' | 'family' | 'owner'>(
+  private readonly refreshTokens = new SectionStore<RefreshTokenEntry, 'client' | 'family' | 'owner'>(
     {
       client: (e) => compositeKey(normalizeHomeAccountId(e.home_account_id), e.environment, e.client_id),
       family: (e) =>
@@ -119,21 +119,21 @@ export class TokenCache {
     },
     this.stats,
   );
-  protected readonly idTokens = new SectionStore<IdTokenEntry, 'lookup' | 'owner'>(
+  private readonly idTokens = new SectionStore<IdTokenEntry, 'lookup' | 'owner'>(
     {
       lookup: (e) => compositeKey(normalizeHomeAccountId(e.home_account_id), e.environment, e.client_id, e.realm),
       owner: (e) => compositeKey(normalizeHomeAccountId(e.home_account_id), e.environment),
     },
     this.stats,
   );
-  protected readonly accounts = new SectionStore<AccountEntry, 'home' | 'owner'>(
+  private readonly accounts = new SectionStore<AccountEntry, 'home' | 'owner'>(
     {
       home: (e) => compositeKey(e.home_account_id),
       owner: (e) => compositeKey(e.home_account_id, e.environment),
     },
     this.stats,
   );
-  protected readonly appMetadata = new SectionStore<AppMetadataEntry, 'lookup'>(
+  private readonly appMetadata = new SectionStore<AppMetadataEntry, 'lookup'>(
     { lookup: (e) => compositeKey(e.environment, e.client_id) },
     this.stats,
   );
@@ -143,6 +143,7 @@ export class TokenCache {
     this.appOnlyHomeAccountId = options.appOnlyHomeAccountId === null ? null : '';
   }
 
+  /** @internal The subclasses' way to a section (serialization, persistence). */
   protected store<S extends CacheSection>(section: S): SectionStore<SectionEntry[S], string> {
     const stores = {
       AccessToken: this.accessTokens,

@@ -21,6 +21,7 @@ export function requireCachePath(path: unknown): string {
 export abstract class FileBackedPersistence implements Persistence {
   readonly path: string;
   readonly lockPath: string;
+  /** @internal How the subclasses read and write the file. */
   protected readonly file: AtomicFile;
 
   protected constructor(path: string, lockPath: string | undefined) {

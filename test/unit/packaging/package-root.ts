@@ -13,12 +13,12 @@ export function requireBuilt(...files: string[]): void {
   }
 }
 
-/** What the build reads: the library sources and the build configuration. */
+/** What the build reads: the library sources and the build configuration (tsconfig.json sets stripInternal for the declarations). */
 function buildInputs(): string[] {
   const sources = readdirSync(join(PACKAGE_DIR, 'lib'), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .map((f) => join('lib', f));
-  return [...sources, 'tsup.config.ts'];
+  return [...sources, 'tsup.config.ts', 'tsconfig.json'];
 }
 
 /**
