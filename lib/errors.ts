@@ -5,6 +5,7 @@
  * Every class carries a stable `code` and an optional `cause`.
  */
 
+/** The stable `code` of each error class; compare with these rather than with class names or messages. */
 export const ErrorCode = {
   InvalidArgument: 'invalid_argument',
   InvalidAuthority: 'invalid_authority',
@@ -25,9 +26,28 @@ export const ErrorCode = {
   PersistenceError: 'persistence_error',
   Unsupported: 'unsupported',
 } as const;
+/** One of the {@link ErrorCode} values. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * The base of every error brokerbridge throws. Server-side OAuth errors are not
+ * thrown: acquire* methods return them as values (see {@link isErrorResult}).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await app.acquireTokenInteractive(['User.Read'], { timeout: 120 });
+ * } catch (e) {
+ *   if (e instanceof BrokerBridgeError && e.code === ErrorCode.BrowserInteractionTimeout) {
+ *     console.log('Nobody finished signing in; try again later');
+ *   } else {
+ *     throw e;
+ *   }
+ * }
+ * ```
+ */
 export class BrokerBridgeError extends Error {
+  /** Stable across versions, unlike the message. */
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -43,18 +63,21 @@ export class InvalidArgumentError extends BrokerBridgeError {
   }
 }
 
+/** The authority URL (or OpenID issuer, or given metadata) is malformed or unsafe to use. */
 export class InvalidAuthorityError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.InvalidAuthority, message, options);
   }
 }
 
+/** The authority is well formed but not trusted: instance discovery rejected it, or its issuer does not match. */
 export class AuthorityValidationError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.AuthorityValidation, message, options);
   }
 }
 
+/** Instance, tenant or user realm discovery (or a WS-Trust metadata fetch) failed or returned nothing usable. */
 export class DiscoveryError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.DiscoveryFailed, message, options);
@@ -68,12 +91,14 @@ export class NetworkError extends BrokerBridgeError {
   }
 }
 
+/** A deadline passed: an HTTP request's `timeoutMs`, or a broker call's time limit. */
 export class TimeoutError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.Timeout, message, options);
   }
 }
 
+/** The caller's `AbortSignal` fired before the operation finished. */
 export class AbortError extends BrokerBridgeError {
   constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
     super(ErrorCode.Aborted, message, options);
@@ -82,7 +107,9 @@ export class AbortError extends BrokerBridgeError {
 
 /** A server or broker replied with something that is not what the protocol allows. */
 export class MalformedResponseError extends BrokerBridgeError {
+  /** The HTTP status of the reply, when it came over HTTP. */
   readonly status: number | undefined;
+  /** The first 200 characters of the reply, for diagnosis. */
   readonly body: string | undefined;
   constructor(message: string, options?: { cause?: unknown; status?: number; body?: string }) {
     super(ErrorCode.MalformedResponse, message, options);
@@ -92,6 +119,7 @@ export class MalformedResponseError extends BrokerBridgeError {
   }
 }
 
+/** An ID token failed validation: issuer, audience, nonce or max_age (OIDC Core 3.1.3.7). */
 export class IdTokenError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.IdTokenInvalid, message, options);
@@ -105,12 +133,14 @@ export class StateMismatchError extends BrokerBridgeError {
   }
 }
 
+/** A confidential client's credential cannot be used: an unreadable key, a certificate that does not match it. */
 export class CredentialError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.CredentialInvalid, message, options);
   }
 }
 
+/** A token cache blob or file could not be read back intact (strict deserialization, a wrong encryption key). */
 export class CacheCorruptError extends BrokerBridgeError {
   /** Whatever could be salvaged from the blob. */
   readonly recovered: unknown;
@@ -120,30 +150,35 @@ export class CacheCorruptError extends BrokerBridgeError {
   }
 }
 
+/** The OS broker's runtime library could not be loaded. The facade falls back to the browser instead of throwing it. */
 export class BrokerUnavailableError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.BrokerUnavailable, message, options);
   }
 }
 
+/** acquireTokenInteractive's `timeout` passed before the browser sent the authorization response back. */
 export class BrowserInteractionTimeoutError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.BrowserInteractionTimeout, message, options);
   }
 }
 
+/** Reserved for Proof-of-Possession failures; no code path throws it yet. */
 export class PopError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.PopError, message, options);
   }
 }
 
+/** The token cache file, its lock or the secret store holding its key cannot be used. */
 export class PersistenceError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.PersistenceError, message, options);
   }
 }
 
+/** The server asked for something this library does not implement (e.g. a WS-Trust token type). */
 export class UnsupportedError extends BrokerBridgeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.Unsupported, message, options);

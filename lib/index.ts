@@ -50,40 +50,66 @@ export { LIBRARY_VERSION } from './http/telemetry.js';
 
 // OAuth2 building blocks.
 export { Prompt } from './oauth2/prompt.js';
-export type { ClientCredential, ClientAssertionCallback } from './oauth2/client-credential.js';
-export { AutoRefresher } from './oauth2/auto-refresher.js';
+export type { ClientCredential, ClientAssertionCallback, ClientAssertionContext } from './oauth2/client-credential.js';
+export { AutoRefresher, type AutoRefresherOptions } from './oauth2/auto-refresher.js';
 export { extractCerts } from './oauth2/certificate.js';
 export { decodeIdToken, decodePart, type DecodeIdTokenOptions } from './oauth2/id-token.js';
 export type { DeviceFlow, DeviceFlowProgress } from './oauth2/device-flow.js';
-export type { AuthCodeFlow } from './oauth2/auth-code-flow.js';
+export type { AuthCodeFlow, ResponseMode } from './oauth2/auth-code-flow.js';
 export { RESERVED_SCOPES } from './oauth2/scopes.js';
 
 // Token cache.
 export { TokenCache } from './cache/token-cache.js';
-export { SerializableTokenCache, type DeserializeReport } from './cache/serializable-token-cache.js';
-export type { TokenCacheOptions, CachedAccount } from './cache/token-cache.js';
+export {
+  SerializableTokenCache,
+  type DeserializeReport,
+  type DeserializeOptions,
+  type DroppedEntry,
+} from './cache/serializable-token-cache.js';
+export type {
+  TokenCacheOptions,
+  CachedAccount,
+  CacheAddEvent,
+  AccessTokenQuery,
+  RefreshTokenQuery,
+  IdTokenQuery,
+  AccountQuery,
+  CacheChange,
+  CacheChangeKind,
+  CacheChangeListener,
+} from './cache/token-cache.js';
 export {
   PersistentTokenCache,
   type PersistentTokenCacheOptions,
+  type CacheAccessHooks,
 } from './cache/persistence/persistent-token-cache.js';
 export type { Persistence } from './cache/persistence/persistence.js';
-export { FilePersistence } from './cache/persistence/file-persistence.js';
-export { EncryptedFilePersistence } from './cache/persistence/keyring-persistence.js';
-export { KeyringKeyStore, type KeyStore } from './cache/persistence/key-store.js';
-export { createPersistence } from './cache/persistence/create-persistence.js';
-export { CrossProcessLock } from './cache/persistence/cross-process-lock.js';
+export { FilePersistence, type FilePersistenceOptions } from './cache/persistence/file-persistence.js';
+export { EncryptedFilePersistence, type EncryptedFilePersistenceOptions } from './cache/persistence/keyring-persistence.js';
+export {
+  KeyringKeyStore,
+  type KeyStore,
+  type KeyringKeyStoreOptions,
+  type KeyringEntry,
+  type KeyringEntryFactory,
+} from './cache/persistence/key-store.js';
+export { createPersistence, type CreatePersistenceOptions } from './cache/persistence/create-persistence.js';
+export { CrossProcessLock, type CrossProcessLockOptions, type HeldLock } from './cache/persistence/cross-process-lock.js';
 export type {
   AccessTokenEntry,
   RefreshTokenEntry,
   IdTokenEntry,
   AccountEntry,
   AppMetadataEntry,
+  CacheSection,
+  HomeAccountId,
+  AuthorityType,
 } from './cache/entries.js';
 
 // Proof-of-Possession and SSH certificates.
 export { PopAuthScheme, type PopAuthSchemeOptions } from './pop/pop-auth-scheme.js';
-export { SshCertAuthScheme, type SshCertAuthSchemeOptions } from './pop/ssh-cert.js';
-export type { PopKeyStore } from './pop/pop-key.js';
+export { SshCertAuthScheme, type SshCertAuthSchemeOptions, type SshCertTokenParams } from './pop/ssh-cert.js';
+export type { PopKeyStore, PopKey } from './pop/pop-key.js';
 export { createFilePopKeyStore } from './pop/pop-key-file-store.js';
 export type { Jwk, WebCryptoKey } from './pop/jwk.js';
 

@@ -6,6 +6,7 @@ import { popTokenRequestParams } from '../pop/req-cnf.js';
 import { SshCertAuthScheme } from '../pop/ssh-cert.js';
 import { InvalidArgumentError } from '../errors.js';
 
+/** What an acquire* call's `authScheme` option takes: a bound token instead of a bearer token. */
 export type AuthScheme = PopAuthScheme | SshCertAuthScheme;
 
 /** What an auth scheme changes about one request: extra parameters, the cache key id, and the result. */

@@ -34,9 +34,13 @@ import { errorResult, finishTokenResponse, type FinishContext } from './token-re
 /** An access token is treated as expired this many seconds early, as the reference does. */
 const EXPIRY_MARGIN_SECONDS = 300;
 
+/** Options of acquireTokenSilent() and acquireTokenSilentWithError(). */
 export interface SilentOptions {
+  /** Skip the cached access token and redeem a refresh token (or ask the broker) for a new one. */
   forceRefresh?: boolean;
+  /** The claims challenge from a resource's WWW-Authenticate header; the cache is bypassed. */
   claimsChallenge?: string;
+  /** The id this call's requests carry (client-request-id); a random UUID by default. */
   correlationId?: string;
   /** Extra token request parameters, as MSAL Python's `data`. */
   data?: Record<string, string>;
@@ -49,14 +53,23 @@ export interface PreparedSilentOptions extends SilentOptions {
   keyId?: string;
 }
 
+/** Options of initiateAuthCodeFlow() and getAuthorizationRequestUrl(). */
 export interface AuthCodeFlowOptions {
+  /** Where the authorization server sends the user back; must be registered for the app. */
   redirectUri?: string;
+  /** The CSRF token to use; a random one by default. */
   state?: string;
+  /** One of {@link Prompt}'s values (login, consent, select_account, none, create). */
   prompt?: string;
+  /** The user's sign-in name, pre-filled on the login page. */
   loginHint?: string;
+  /** Skips home realm discovery: 'consumers', 'organizations' or a federated domain. */
   domainHint?: string;
+  /** A resource's claims challenge to satisfy. */
   claimsChallenge?: string;
+  /** Seconds since the user last signed in, at most; older sessions sign in again. */
   maxAge?: number;
+  /** How the authorization server returns its reply. */
   responseMode?: 'query' | 'fragment' | 'form_post';
 }
 
@@ -74,9 +87,20 @@ interface InternalOptions {
 
 const commonTenants = new Set(['common', 'organizations', 'consumers']);
 
-/** Behaviour shared by public and confidential clients (MSAL Python's ClientApplication). */
+/**
+ * Behaviour shared by public and confidential clients (MSAL Python's ClientApplication):
+ * accounts, the silent path, refresh token migration, the auth code flow and username/password.
+ * Create a {@link PublicClientApplication} or a {@link ConfidentialClientApplication}; this
+ * base is exported as the type both are.
+ *
+ * Every acquire* method resolves with a {@link TokenResult} or, when the server refused,
+ * an {@link ErrorResult} (see {@link isErrorResult}); bad arguments and local failures reject
+ * with a {@link BrokerBridgeError}.
+ */
 export abstract class ClientApplication {
+  /** The application (client) id. */
   readonly clientId: string;
+  /** The cache this app reads and writes: the `tokenCache` option, or its own in-memory SerializableTokenCache. */
   readonly tokenCache: TokenCache;
   // The protected members below serve the two subclasses in this library only; `@internal`
   // keeps them (and the internal classes their types name) out of the published declarations.
@@ -215,7 +239,15 @@ export abstract class ClientApplication {
 
   // --------------------------------------------------------------- accounts
 
-  /** Accounts that signed in before (in the cache), optionally only those with this username. */
+  /**
+   * Accounts that signed in before (in the cache), optionally only those with this username.
+   *
+   * @example
+   * ```ts
+   * const [account] = await app.getAccounts();
+   * const result = account ? await app.acquireTokenSilent(['User.Read'], account) : null;
+   * ```
+   */
   async getAccounts(username?: string): Promise<Account[]> {
     const authority = await this.resolveAuthority();
     await this.cacheHooks?.beforeAccess();
@@ -225,7 +257,15 @@ export abstract class ClientApplication {
     }) as Account[];
   }
 
-  /** Signs the account out of this app: its tokens and account entries leave the cache. */
+  /**
+   * Signs the account out of this app: its tokens and account entries leave the cache.
+   * Other apps sharing the cache keep their own refresh tokens.
+   *
+   * @example
+   * ```ts
+   * for (const account of await app.getAccounts()) await app.removeAccount(account);
+   * ```
+   */
   async removeAccount(account: Account): Promise<void> {
     assertAccount(account);
     const authority = await this.resolveAuthority();
@@ -236,12 +276,39 @@ export abstract class ClientApplication {
 
   // ----------------------------------------------------------------- silent
 
-  /** A token from the cache or a silent refresh; null when that is not possible (errors included). */
+  /**
+   * A token from the cache or a silent refresh; null when that is not possible (errors included):
+   * then ask the user (acquireTokenInteractive, a device flow or an auth code flow).
+   *
+   * @param scopes - What the token is for, e.g. `['User.Read']`.
+   * @param account - One of getAccounts(); null or undefined resolve null.
+   * @example
+   * ```ts
+   * const [account] = await app.getAccounts();
+   * let result = account ? await app.acquireTokenSilent(['User.Read'], account) : null;
+   * if (!result) {
+   *   const r = await app.acquireTokenInteractive(['User.Read']);
+   *   if (isErrorResult(r)) throw new Error(`${r.error}: ${r.error_description}`);
+   *   result = r;
+   * }
+   * console.log(result.token_source); // 'cache', 'identity_provider' or 'broker'
+   * ```
+   */
   acquireTokenSilent(scopes: string[], account: Account | null | undefined, options?: SilentOptions): Promise<TokenResult | null> {
     return this.acquireTokenSilentWithError(scopes, account, options).then((r) => (r && !isErrorResult(r) ? r : null));
   }
 
-  /** Like acquireTokenSilent, but a failed refresh is returned as an error value; null means nothing cached. */
+  /**
+   * Like acquireTokenSilent, but a failed refresh is returned as an error value; null means nothing cached.
+   *
+   * @example
+   * ```ts
+   * const r = await app.acquireTokenSilentWithError(['User.Read'], account);
+   * if (r && isErrorResult(r) && r.error === 'invalid_grant') {
+   *   // The refresh token was revoked or expired: sign the user in again.
+   * }
+   * ```
+   */
   acquireTokenSilentWithError(
     scopes: string[],
     account: Account | null | undefined,
@@ -432,7 +499,16 @@ export abstract class ClientApplication {
 
   // ------------------------------------------------------- other user flows
 
-  /** Migrates a refresh token obtained elsewhere into this app's cache. */
+  /**
+   * Migrates a refresh token obtained elsewhere (another library's cache) into this app's cache;
+   * later calls use acquireTokenSilent.
+   *
+   * @example
+   * ```ts
+   * const r = await app.acquireTokenByRefreshToken(oldRefreshToken, ['User.Read']);
+   * if (!isErrorResult(r)) console.log('migrated', r.id_token_claims?.preferred_username);
+   * ```
+   */
   async acquireTokenByRefreshToken(
     refreshToken: string,
     scopes: string[],
@@ -453,7 +529,18 @@ export abstract class ClientApplication {
     return this.finish(exchange, response, { authority, scopes, correlationId });
   }
 
-  /** Starts an auth code flow (PKCE S256, state, nonce); keep the returned flow for acquireTokenByAuthCodeFlow. */
+  /**
+   * Starts an auth code flow (PKCE S256, state, nonce): send the user to `flow.auth_uri`, and keep
+   * the flow (it holds the PKCE verifier) server-side for acquireTokenByAuthCodeFlow.
+   *
+   * @example
+   * ```ts
+   * // Sign-in route of a web app:
+   * const flow = await cca.initiateAuthCodeFlow(['User.Read'], { redirectUri: 'https://localhost:3000/callback' });
+   * session.flow = flow;
+   * response.redirect(flow.auth_uri);
+   * ```
+   */
   async initiateAuthCodeFlow(scopes: string[], options: AuthCodeFlowOptions = {}): Promise<AuthCodeFlow> {
     assertScopes(scopes);
     const authority = await this.resolveAuthority();
@@ -477,6 +564,16 @@ export abstract class ClientApplication {
   /**
    * Completes an auth code flow with the parameters the authorization server sent back.
    * A state mismatch throws StateMismatchError (CSRF); a server error comes back as a value.
+   *
+   * @param flow - What initiateAuthCodeFlow() returned for this sign-in.
+   * @param authResponse - The reply's parameters (query string or form post) as an object.
+   * @example
+   * ```ts
+   * // Callback route of the same web app:
+   * const result = await cca.acquireTokenByAuthCodeFlow(session.flow, Object.fromEntries(url.searchParams));
+   * if (isErrorResult(result)) throw new Error(`${result.error}: ${result.error_description}`);
+   * console.log('signed in:', result.id_token_claims?.preferred_username);
+   * ```
    */
   async acquireTokenByAuthCodeFlow(
     flow: AuthCodeFlow,
@@ -529,7 +626,10 @@ export abstract class ClientApplication {
     return url.toString();
   }
 
-  /** Deprecated in the reference; redeems a code from getAuthorizationRequestUrl(). */
+  /**
+   * Deprecated in the reference; redeems a code from getAuthorizationRequestUrl(). Pass its
+   * `state` to use the PKCE verifier remembered for it.
+   */
   async acquireTokenByAuthorizationCode(
     code: string,
     scopes: string[],
@@ -595,7 +695,14 @@ export abstract class ClientApplication {
 
   /**
    * Resource owner password credentials. Federated Entra accounts go through
-   * WS-Trust to their ADFS first and redeem the SAML assertion.
+   * WS-Trust to their ADFS first and redeem the SAML assertion. Accounts with
+   * multi-factor authentication cannot sign in this way; prefer any other flow.
+   *
+   * @example
+   * ```ts
+   * const r = await app.acquireTokenByUsernamePassword('user@contoso.com', password, ['User.Read']);
+   * if (isErrorResult(r)) console.error(r.error, r.error_description);
+   * ```
    */
   async acquireTokenByUsernamePassword(
     username: string,

@@ -15,8 +15,11 @@ import { isTransportFailure } from './errors-classification.js';
 import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
 import type { ConfidentialClientApplicationOptions } from './options.js';
 
+/** Options of acquireTokenForClient(). */
 export interface ClientCredentialOptions {
+  /** A resource's claims challenge to satisfy; the cache is bypassed. */
   claimsChallenge?: string;
+  /** The id this call's requests carry (client-request-id); a random UUID by default. */
   correlationId?: string;
   /** Federated managed identity path; tokens for each path are cached apart, and a clientAssertion callback receives it. */
   fmiPath?: string;
@@ -28,13 +31,36 @@ export interface ClientCredentialOptions {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
-/** Web apps, web APIs and daemons: clients that can keep a secret (MSAL Python's ConfidentialClientApplication). */
+/**
+ * Web apps, web APIs and daemons: clients that can keep a secret (MSAL Python's
+ * ConfidentialClientApplication). Adds app-only tokens (client credentials), on-behalf-of
+ * and user federated identity credentials to what every {@link ClientApplication} does.
+ *
+ * @example
+ * ```ts
+ * import { ConfidentialClientApplication, isErrorResult } from 'brokerbridge';
+ *
+ * const cca = new ConfidentialClientApplication({
+ *   clientId: '<app id>',
+ *   authority: 'https://login.microsoftonline.com/<tenant>',
+ *   clientCredential: { privateKey: pem, publicCertificate: certPem }, // or a secret string, a PFX, a client assertion
+ *   azureRegion: true, // regional endpoint for client credentials (MSAL_FORCE_REGION overrides)
+ * });
+ * const r = await cca.acquireTokenForClient(['https://graph.microsoft.com/.default']); // cache first
+ * if (isErrorResult(r)) throw new Error(`${r.error}: ${r.error_description}`);
+ * ```
+ */
 export class ConfidentialClientApplication extends ClientApplication {
   private readonly azureRegion: string | boolean | undefined;
   private regionalEndpoint: Promise<string | undefined> | undefined;
   /** The reference warns once about tenant-less authorities for app tokens. */
   private warnedTenantless = false;
 
+  /**
+   * @param options - The client id, the authority and the credential; see {@link ConfidentialClientApplicationOptions}.
+   * @throws InvalidArgumentError when clientId or clientCredential is missing.
+   * @throws CredentialError when the credential cannot be used (an unreadable key, a mismatched certificate).
+   */
   constructor(options: ConfidentialClientApplicationOptions) {
     if (options?.clientCredential === undefined || options.clientCredential === null) {
       throw new InvalidArgumentError('clientCredential is required for a confidential client');
@@ -57,6 +83,14 @@ export class ConfidentialClientApplication extends ClientApplication {
   /**
    * An app-only token. Cache first: a valid cached token is served without a
    * request; forceRefresh is not offered, as in the reference, to protect the STS.
+   *
+   * @param scopes - The resource's `/.default` scope, e.g. `['https://graph.microsoft.com/.default']`.
+   * @example
+   * ```ts
+   * const r = await cca.acquireTokenForClient(['https://graph.microsoft.com/.default']);
+   * if (isErrorResult(r)) throw new Error(`${r.error}: ${r.error_description}`);
+   * await fetch('https://graph.microsoft.com/v1.0/users', { headers: { Authorization: `Bearer ${r.access_token}` } });
+   * ```
    */
   async acquireTokenForClient(scopes: string[], options: ClientCredentialOptions = {}): Promise<AcquireTokenResult> {
     assertScopes(scopes);
@@ -113,7 +147,7 @@ export class ConfidentialClientApplication extends ClientApplication {
     this.logger.log('warning', `Using the /${authority.tenant} authority in acquireTokenForClient() is unreliable; use a specific tenant instead`);
   }
 
-  /** Drops this app's app-only tokens from the cache. */
+  /** Drops this app's app-only tokens from the cache; the next acquireTokenForClient asks the server. */
   async removeTokensForClient(): Promise<void> {
     const authority = await this.resolveAuthority();
     await this.cacheHooks?.beforeAccess();
@@ -124,6 +158,15 @@ export class ConfidentialClientApplication extends ClientApplication {
   /**
    * On-behalf-of: a middle-tier API trades the token it received for one to a
    * downstream API. Results are cached per incoming assertion.
+   *
+   * @param userAssertion - The access token the API received (without "Bearer ").
+   * @example
+   * ```ts
+   * // In a web API, with the caller's token from the Authorization header:
+   * const incoming = request.headers.authorization!.replace(/^Bearer /, '');
+   * const r = await cca.acquireTokenOnBehalfOf(incoming, ['https://graph.microsoft.com/User.Read']);
+   * if (isErrorResult(r)) throw new Error(`${r.error}: ${r.error_description}`);
+   * ```
    */
   async acquireTokenOnBehalfOf(
     userAssertion: string,
@@ -162,6 +205,13 @@ export class ConfidentialClientApplication extends ClientApplication {
    * A user token from a federated identity credential the app holds for that user
    * (grant user_fic), naming the user by exactly one of username or userObjectId.
    * The account is cached as a user account, found again by acquireTokenSilent.
+   *
+   * @example
+   * ```ts
+   * const r = await cca.acquireTokenByUserFederatedIdentityCredential(['User.Read'], assertion, {
+   *   username: 'user@contoso.com',
+   * });
+   * ```
    */
   async acquireTokenByUserFederatedIdentityCredential(
     scopes: string[],

@@ -1,13 +1,29 @@
+/** Log levels, most severe first; a level lets through itself and everything more severe. */
 export type LogLevel = 'error' | 'warning' | 'info' | 'verbose';
 
+/** Where the library's log messages go. */
 export interface Logger {
+  /** Writes one message; `containsPii` marks messages that may hold user data (names, URLs with user names). */
   log(level: LogLevel, message: string, containsPii?: boolean): void;
 }
 
+/**
+ * The application's `logger` option.
+ *
+ * @example
+ * ```ts
+ * const app = new PublicClientApplication({
+ *   clientId: '<app id>',
+ *   logger: { level: 'warning', callback: (level, message) => console.log(`[${level}] ${message}`) },
+ * });
+ * ```
+ */
 export interface LoggerOptions {
   /** Receives every message the level allows. Messages that hold PII arrive only with piiLoggingEnabled. */
   callback?: (level: LogLevel, message: string, containsPii: boolean) => void;
+  /** The least severe level passed on; default 'info'. */
   level?: LogLevel;
+  /** Pass on messages that may hold personal data too; default false. */
   piiLoggingEnabled?: boolean;
 }
 

@@ -8,7 +8,9 @@ import type { PopKeyStore } from '../pop/pop-key.js';
 
 /** Options shared by public and confidential clients (MSAL Python's ClientApplication kwargs, camelCased). */
 export interface ClientApplicationOptions extends AuthorityOptions {
+  /** The application (client) id the identity provider issued. */
   clientId: string;
+  /** Replaces the built-in fetch transport (proxies, custom TLS, tests). Requests still pass through the throttling layer. */
   httpClient?: HttpClient;
   /**
    * MSAL Python's http_cache: discovery replies (a day) and throttling state (429/5xx and 400
@@ -17,12 +19,17 @@ export interface ClientApplicationOptions extends AuthorityOptions {
   httpCache?: HttpCacheStore;
   /** Per-request HTTP timeout of the default client, in milliseconds. */
   timeoutMs?: number;
+  /** Where tokens are kept; an in-memory SerializableTokenCache by default. A PersistentTokenCache shares them across processes. */
   tokenCache?: TokenCache;
+  /** Capabilities the app declares (e.g. ['CP1'] for continuous access evaluation), sent as access_token.xms_cc in each request's claims. */
   clientCapabilities?: string[];
   /** Reserved scopes to leave out, e.g. ['offline_access'] to get no refresh token. */
   excludeScopes?: string[];
+  /** Sent as the x-app-name header, so the identity provider's logs can name the app. */
   appName?: string;
+  /** Sent as the x-app-ver header. */
   appVersion?: string;
+  /** Where log messages go and how many; nothing is logged without a callback. */
   logger?: LoggerOptions;
   /** Shorthand for logger.piiLoggingEnabled. */
   enablePiiLog?: boolean;
@@ -30,18 +37,29 @@ export interface ClientApplicationOptions extends AuthorityOptions {
   popKeyStore?: PopKeyStore;
 }
 
+/**
+ * Opting into the OS broker, per platform (MSAL Python's enable_broker_on_*). Where the broker
+ * or its runtime is missing, sign-in uses the system browser and isBrokerAvailable() says why.
+ */
 export interface BrokerOptions {
+  /** Use WAM on Windows. */
   enableBrokerOnWindows?: boolean;
+  /** Use Company Portal on macOS. */
   enableBrokerOnMac?: boolean;
+  /** Use the Intune identity broker on Linux. */
   enableBrokerOnLinux?: boolean;
+  /** Use WAM of the Windows host from WSL. */
   enableBrokerOnWsl?: boolean;
   /** Path to msalruntime.dll / libmsalruntime.dylib / libmsalruntime.so. */
   brokerRuntimePath?: string;
 }
 
+/** Options of {@link PublicClientApplication}: the shared ones and the broker switches. */
 export type PublicClientApplicationOptions = ClientApplicationOptions & BrokerOptions;
 
+/** Options of {@link ConfidentialClientApplication}. */
 export interface ConfidentialClientApplicationOptions extends ClientApplicationOptions {
+  /** How the app proves its identity: a secret, a certificate and its key, a PFX file or a client assertion. */
   clientCredential: ClientCredential;
   /** Claims merged into (and overriding) the client assertion's claims. */
   clientClaims?: Record<string, unknown>;

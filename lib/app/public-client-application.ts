@@ -24,42 +24,86 @@ import type { PublicClientApplicationOptions } from './options.js';
 import { errorResult } from './token-result.js';
 import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
 
+/** Options of acquireTokenInteractive(). */
 export interface InteractiveOptions {
+  /** One of {@link Prompt}'s values, e.g. Prompt.SELECT_ACCOUNT to let the user pick another account. */
   prompt?: string;
+  /** The user's sign-in name, pre-filled on the login page (or the broker's account picker). */
   loginHint?: string;
+  /** Skips home realm discovery: 'consumers', 'organizations' or a federated domain. */
   domainHint?: string;
+  /** A resource's claims challenge to satisfy. */
   claimsChallenge?: string;
   /** Seconds to wait for the browser; BrowserInteractionTimeoutError after that. */
   timeout?: number;
   /** Loopback port; a free one is picked when absent. */
   port?: number;
+  /** Scopes of other resources to consent to now, so later silent calls for them need no prompt. */
   extraScopesToConsent?: string[];
+  /** Seconds since the user last signed in, at most; older sessions sign in again. */
   maxAge?: number;
   /** Broker only: HWND/NSView/XID as Electron's getNativeWindowHandle() Buffer, a bigint or a number. */
   parentWindowHandle?: Buffer | bigint | number | typeof CONSOLE_WINDOW_HANDLE;
+  /** Called just before the browser (or the broker's window) opens. */
   onBeforeLaunchingUi?: () => void;
+  /** Aborts the wait: the call rejects with AbortError and the loopback server closes. */
   signal?: AbortSignal;
   /** Opens the authorization URL; the system browser by default. */
   browserLauncher?: BrowserLauncher;
+  /** How the provider returns the code to the loopback server. */
   responseMode?: 'query' | 'form_post';
+  /** HTML the browser shows after a successful sign-in. */
   successTemplate?: string;
+  /** HTML the browser shows when the provider returned an error; `$error` and `$error_description` are filled in, escaped. */
   errorTemplate?: string;
+  /** The id this call's requests carry (client-request-id); a random UUID by default. */
   correlationId?: string;
   /** A PopAuthScheme (or SshCertAuthScheme) for a bound token instead of a bearer token. */
   authScheme?: AuthScheme;
 }
 
+/** Options of acquireTokenByDeviceFlow(). */
 export interface DeviceFlowOptions {
+  /** A resource's claims challenge to satisfy. */
   claimsChallenge?: string;
+  /** Stops polling: the call rejects with AbortError. */
   signal?: AbortSignal;
+  /** Called after each poll that found the user not finished yet. */
   onProgress?: (info: DeviceFlowProgress) => void;
+  /** A PopAuthScheme (or SshCertAuthScheme) for a bound token instead of a bearer token. */
   authScheme?: AuthScheme;
 }
 
 /** The key the reference stores the flow's correlation id under. */
 const DEVICE_FLOW_CORRELATION_ID = '_correlation_id';
 
-/** Desktop, mobile, CLI and Electron apps (MSAL Python's PublicClientApplication). */
+/**
+ * Desktop, mobile, CLI and Electron apps (MSAL Python's PublicClientApplication): clients
+ * that cannot keep a secret. Signs users in through the OS broker when it is enabled and
+ * present, through the system browser otherwise, or with a device code.
+ *
+ * @example
+ * ```ts
+ * import { PublicClientApplication, isErrorResult } from 'brokerbridge';
+ *
+ * const app = new PublicClientApplication({
+ *   clientId: '<app id>',
+ *   authority: 'https://login.microsoftonline.com/<tenant>',
+ *   enableBrokerOnWindows: true, // WAM; also enableBrokerOnMac / enableBrokerOnLinux / enableBrokerOnWsl
+ * });
+ *
+ * const [account] = await app.getAccounts();
+ * let result = account ? await app.acquireTokenSilent(['User.Read'], account) : null;
+ * if (!result) {
+ *   const r = await app.acquireTokenInteractive(['User.Read'], {
+ *     parentWindowHandle: win.getNativeWindowHandle(), // Electron; or PublicClientApplication.CONSOLE_WINDOW_HANDLE
+ *   });
+ *   if (isErrorResult(r)) throw new Error(`${r.error}: ${r.error_description}`);
+ *   result = r;
+ * }
+ * console.log(result.token_source, result.expires_in);
+ * ```
+ */
 export class PublicClientApplication extends ClientApplication {
   /** Parent "window" for console apps that enable the broker. */
   static readonly CONSOLE_WINDOW_HANDLE: typeof CONSOLE_WINDOW_HANDLE = CONSOLE_WINDOW_HANDLE;
@@ -69,6 +113,10 @@ export class PublicClientApplication extends ClientApplication {
   private readonly broker: { use: boolean; reason: string };
   private readonly brokerSession: BrokerSession;
 
+  /**
+   * @param options - The client id, the authority and the broker switches; see {@link PublicClientApplicationOptions}.
+   * @throws InvalidArgumentError when clientId is missing or a clientCredential is given.
+   */
   constructor(options: PublicClientApplicationOptions);
   /** @internal Tests choose the platform the broker decision is made for. */
   constructor(options: PublicClientApplicationOptions, host?: HostPlatform);
@@ -86,7 +134,15 @@ export class PublicClientApplication extends ClientApplication {
     });
   }
 
-  /** Whether acquire* calls will reach the OS broker, and if not, why. */
+  /**
+   * Whether acquire* calls will reach the OS broker, and if not, why. Loads the broker runtime on first use.
+   *
+   * @example
+   * ```ts
+   * const { available, reason } = await app.isBrokerAvailable();
+   * if (!available) console.log(`Signing in through the browser: ${reason}`);
+   * ```
+   */
   async isBrokerAvailable(): Promise<{ available: boolean; reason?: string }> {
     if (!this.broker.use) return { available: false, reason: this.broker.reason };
     const availability = await this.brokerSession.get();
@@ -179,8 +235,20 @@ export class PublicClientApplication extends ClientApplication {
   }
 
   /**
-   * Signs a user in through the system browser (or the OS broker when enabled),
-   * with a loopback redirect, PKCE S256, state and nonce.
+   * Signs a user in through the OS broker when enabled and present, else through the
+   * system browser with a loopback redirect (http://localhost, which the app registration
+   * must allow), PKCE S256, state and nonce.
+   *
+   * @example
+   * ```ts
+   * const r = await app.acquireTokenInteractive(['User.Read'], {
+   *   parentWindowHandle: win.getNativeWindowHandle(), // needed when a broker is enabled
+   *   prompt: Prompt.SELECT_ACCOUNT,
+   *   timeout: 300, // seconds
+   * });
+   * if (isErrorResult(r)) throw new Error(`${r.error}: ${r.error_description}`);
+   * console.log(r.id_token_claims?.preferred_username, r.token_source);
+   * ```
    */
   async acquireTokenInteractive(scopes: string[], options: InteractiveOptions = {}): Promise<AcquireTokenResult> {
     assertScopes(scopes);
@@ -276,7 +344,18 @@ export class PublicClientApplication extends ClientApplication {
     }
   }
 
-  /** Starts a device code flow; show `flow.message` to the user, then call acquireTokenByDeviceFlow(flow). */
+  /**
+   * Starts a device code flow, for devices without a browser; show `flow.message` to the
+   * user, then call acquireTokenByDeviceFlow(flow).
+   *
+   * @example
+   * ```ts
+   * const flow = await app.initiateDeviceFlow(['User.Read']);
+   * if (isErrorResult(flow)) throw new Error(`${flow.error}: ${flow.error_description}`);
+   * console.log(flow.message); // "To sign in, use a web browser to open the page ... and enter the code ..."
+   * const result = await app.acquireTokenByDeviceFlow(flow);
+   * ```
+   */
   async initiateDeviceFlow(scopes: string[] = [], options: { claimsChallenge?: string } = {}): Promise<DeviceFlow | ErrorResult> {
     assertScopes(scopes);
     const authority = await this.resolveAuthority();
@@ -299,6 +378,15 @@ export class PublicClientApplication extends ClientApplication {
   /**
    * Polls until the user finished, honouring interval and slow_down. Abort with
    * options.signal, or set flow.expires_at = 0 as in the reference.
+   *
+   * @example
+   * ```ts
+   * const cancel = new AbortController(); // cancel.abort() stops polling with AbortError
+   * const result = await app.acquireTokenByDeviceFlow(flow, {
+   *   signal: cancel.signal,
+   *   onProgress: ({ remainingSeconds }) => console.log(`${remainingSeconds} s left to enter the code`),
+   * });
+   * ```
    */
   async acquireTokenByDeviceFlow(flow: DeviceFlow, options: DeviceFlowOptions = {}): Promise<AcquireTokenResult> {
     if (!flow || typeof flow !== 'object' || typeof flow.device_code !== 'string') {

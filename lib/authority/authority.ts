@@ -20,6 +20,7 @@ import { parseSecureUrl } from './secure-url.js';
 import { fetchTenantMetadata, normalizeMetadata } from './tenant-discovery.js';
 import type { AuthorityKind, AuthorityMetadata, ResolvedAuthority } from './types.js';
 
+/** Which authority an application talks to, and how it is validated and discovered. */
 export interface AuthorityOptions {
   /** Entra, B2C, ADFS, CIAM or dSTS authority URL. Defaults to https://login.microsoftonline.com/common. */
   authority?: string;
@@ -56,10 +57,24 @@ interface Shape {
   query: string;
 }
 
+/**
+ * An authority: parsed and shape-checked synchronously by {@link Authority.parse}, then
+ * resolved once (instance validation, aliases, OpenID metadata) on first use. Applications
+ * build their own from their options; use this class to check an authority up front.
+ *
+ * @example
+ * ```ts
+ * const authority = Authority.parse({ authority: 'https://login.microsoftonline.com/contoso.onmicrosoft.com' });
+ * const resolved = await authority.resolve(createFetchHttpClient());
+ * console.log(resolved.metadata.token_endpoint);
+ * ```
+ */
 export class Authority {
+  /** Entra ('aad'), B2C, ADFS, CIAM, dSTS or a generic OpenID provider ('oidc'). */
   readonly kind: AuthorityKind;
   /** Lower-cased host, with the port when one is given. */
   readonly host: string;
+  /** The tenant path segment, e.g. 'common', a GUID, a domain, or 'adfs'. */
   readonly tenant: string;
   /** Always ends with a slash. */
   readonly canonical: string;
@@ -103,6 +118,11 @@ export class Authority {
     }
   }
 
+  /**
+   * Checks the authority's shape without any network request.
+   *
+   * @throws InvalidAuthorityError when the URL is malformed, not https, holds credentials, or both authority and oidcAuthority are given.
+   */
   static parse(options: AuthorityOptions = {}): Authority {
     checkOptionTypes(options);
     const allowHttp = options.allowHttpLoopbackAuthority === true;

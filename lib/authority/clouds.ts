@@ -4,7 +4,9 @@
  * clouds, and tell whether two hosts belong to the same sovereign cloud.
  */
 
+/** The host of Entra's public cloud. */
 export const AZURE_PUBLIC = 'login.microsoftonline.com';
+/** The host of Entra's US Government cloud. */
 export const AZURE_US_GOVERNMENT = 'login.microsoftonline.us';
 /** Deprecated alias of the China cloud (login.partner.microsoftonline.cn); kept under its old name. */
 export const AZURE_CHINA = 'login.chinacloudapi.cn';
@@ -105,15 +107,29 @@ export function knownAliases(host: string): string[] {
   return cloud ? [...cloud.aliases] : [h];
 }
 
-/** Builds an authority URL from a cloud instance and a tenant, as MSAL Python's AuthorityBuilder does. */
+/**
+ * Builds an authority URL from a cloud instance and a tenant, as MSAL Python's AuthorityBuilder does.
+ *
+ * @example
+ * ```ts
+ * const authority = new AuthorityBuilder(AZURE_US_GOVERNMENT, 'contoso.onmicrosoft.com').toString();
+ * // 'https://login.microsoftonline.us/contoso.onmicrosoft.com'
+ * const app = new PublicClientApplication({ clientId: '<app id>', authority });
+ * ```
+ */
 export class AuthorityBuilder {
   private readonly url: string;
 
+  /**
+   * @param instance - A cloud host such as {@link AZURE_PUBLIC}, or a URL (its scheme is kept).
+   * @param tenant - A tenant id, domain, or 'common' / 'organizations' / 'consumers'.
+   */
   constructor(instance: string, tenant: string) {
     const base = /^[a-z][a-z0-9+.-]*:\/\//i.test(instance) ? instance : `https://${instance}`;
     this.url = `${base.replace(/\/+$/, '')}/${tenant.replace(/^\/+|\/+$/g, '')}`;
   }
 
+  /** The authority URL. */
   toString(): string {
     return this.url;
   }

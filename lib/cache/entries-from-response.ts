@@ -18,6 +18,7 @@ import { CredentialType } from './entries.js';
 import { computeExtCacheKey } from './ext-cache-key.js';
 import { cacheTarget } from './scopes.js';
 
+/** What {@link TokenCache.add} caches: a token response and where it came from. */
 export interface CacheAddEvent {
   clientId: string;
   /** Host the tokens are cached under: the authority's host, or the host of the refresh token being redeemed. */

@@ -24,6 +24,7 @@ export const CacheSection = {
 export type CacheSection = (typeof CacheSection)[keyof typeof CacheSection];
 export const cacheSections: readonly CacheSection[] = Object.values(CacheSection);
 
+/** The cache schema's authority_type: Entra (and B2C, CIAM, dSTS), ADFS, or any other OpenID provider. */
 export type AuthorityType = 'MSSTS' | 'ADFS' | 'Generic';
 
 /** Epoch seconds written as a decimal string, as the schema defines timestamps. */
@@ -35,13 +36,16 @@ export type EpochString = string;
  */
 export type HomeAccountId = string | null;
 
+/** An AccessToken entry of the unified cache schema; keys as MSAL writes them, unknown ones kept. */
 export interface AccessTokenEntry {
   credential_type: string;
+  /** The access token. */
   secret: string;
   home_account_id: HomeAccountId;
   environment: string;
   client_id: string;
   realm: string;
+  /** The granted scopes, space-separated. */
   target: string;
   cached_at: EpochString;
   expires_on: EpochString;
@@ -55,20 +59,25 @@ export interface AccessTokenEntry {
   [field: string]: unknown;
 }
 
+/** A RefreshToken entry of the unified cache schema. */
 export interface RefreshTokenEntry {
   credential_type: string;
+  /** The refresh token. */
   secret: string;
   home_account_id: HomeAccountId;
   environment: string;
   client_id: string;
+  /** Set on family (FOCI) refresh tokens, which every app of the family may redeem. */
   family_id?: string;
   target?: string;
   last_modification_time?: EpochString;
   [field: string]: unknown;
 }
 
+/** An IdToken entry of the unified cache schema. */
 export interface IdTokenEntry {
   credential_type: string;
+  /** The ID token (a JWT). */
   secret: string;
   home_account_id: HomeAccountId;
   environment: string;
@@ -77,19 +86,27 @@ export interface IdTokenEntry {
   [field: string]: unknown;
 }
 
+/** An Account entry of the unified cache schema; getAccounts() returns these. */
 export interface AccountEntry {
+  /** The account's id across tenants: `uid.utid` from client_info, or the ID token's `sub`. */
   home_account_id: string;
+  /** The authority host the account was seen on. */
   environment: string;
+  /** The tenant of this entry. */
   realm: string;
+  /** The account's id in that tenant (oid, else sub), or the broker's own account id. */
   local_account_id: string;
+  /** The ID token's preferred_username (or upn). */
   username: string;
   authority_type: string;
+  /** The grant (or 'broker') that established the account. */
   account_source?: string;
   name?: string;
   client_info?: string;
   [field: string]: unknown;
 }
 
+/** An AppMetadata entry of the unified cache schema: what a client's family (FOCI) membership is. */
 export interface AppMetadataEntry {
   client_id: string;
   environment: string;

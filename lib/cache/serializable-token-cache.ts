@@ -9,14 +9,17 @@ import { salvageJson, type SalvageProblem } from './salvage-json.js';
 import { TokenCache, type TokenCacheOptions } from './token-cache.js';
 import { entryProblem } from './validate.js';
 
+/** One piece of a blob that deserialize() lost or could not use; see {@link DeserializeReport}. */
 export interface DroppedEntry {
   /** Section name; absent when a top-level member itself was unreadable. */
   section?: string;
   /** Storage key of the dropped entry; absent when a whole section was dropped. */
   key?: string;
+  /** Why, for logs. */
   reason: string;
 }
 
+/** What deserialize() made of a blob. */
 export interface DeserializeReport {
   /** True when every byte of the blob was kept (unusable entries are kept too). */
   ok: boolean;
@@ -30,11 +33,26 @@ export interface DeserializeReport {
   syntaxError?: { offset: number; message: string };
 }
 
+/** Options of deserialize(). */
 export interface DeserializeOptions {
   /** Throw CacheCorruptError (leaving the cache untouched) unless the blob is fully valid. */
   strict?: boolean;
 }
 
+/**
+ * A {@link TokenCache} you save and load yourself, as a JSON blob in the unified schema
+ * (MSAL Python's SerializableTokenCache). For a file shared between processes, use
+ * {@link PersistentTokenCache} instead.
+ *
+ * @example
+ * ```ts
+ * const tokenCache = new SerializableTokenCache();
+ * tokenCache.deserialize(await readFile(path, 'utf8').catch(() => ''));
+ * const app = new PublicClientApplication({ clientId: '<app id>', tokenCache });
+ * // ... acquire tokens ...
+ * if (tokenCache.hasStateChanged) await writeFile(path, tokenCache.serialize(), { mode: 0o600 });
+ * ```
+ */
 export class SerializableTokenCache extends TokenCache {
   private changed = false;
   /**
@@ -55,6 +73,7 @@ export class SerializableTokenCache extends TokenCache {
     return this.changed;
   }
 
+  /** The whole cache as unified-schema JSON, unknown content included; clears hasStateChanged. */
   serialize(): string {
     const out: Record<string, unknown> = {};
     for (const section of cacheSections) {
@@ -142,6 +161,7 @@ export class SerializableTokenCache extends TokenCache {
     return this.deserialize(text, { strict: true });
   }
 
+  /** @internal */
   protected override clearExtra(): void {
     this.extraMembers.clear();
   }

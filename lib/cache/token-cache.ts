@@ -24,7 +24,9 @@ import { SectionStore, type LookupStats, type StoredRecord } from './section-sto
 
 export type { CacheAddEvent } from './entries-from-response.js';
 
+/** Options of {@link TokenCache} and its subclasses. */
 export interface TokenCacheOptions {
+  /** Receives warnings (e.g. a change listener that threw) and verbose traces. */
   logger?: Logger;
   /**
    * home_account_id written on app-only (client credentials) tokens. MSAL Node and
@@ -34,6 +36,7 @@ export interface TokenCacheOptions {
   appOnlyHomeAccountId?: null | '';
 }
 
+/** What {@link TokenCache.findAccessToken} looks for. */
 export interface AccessTokenQuery {
   homeAccountId: string | null;
   /** The authority's aliases; each is tried in order. */
@@ -47,6 +50,7 @@ export interface AccessTokenQuery {
   tokenType?: string;
 }
 
+/** What {@link TokenCache.findRefreshTokens} looks for. */
 export interface RefreshTokenQuery {
   homeAccountId: string;
   environments: readonly string[];
@@ -56,6 +60,7 @@ export interface RefreshTokenQuery {
   familyId?: string;
 }
 
+/** What {@link TokenCache.findIdToken} looks for. */
 export interface IdTokenQuery {
   homeAccountId: string | null;
   environments: readonly string[];
@@ -63,6 +68,7 @@ export interface IdTokenQuery {
   realm: string;
 }
 
+/** Which accounts {@link TokenCache.getAccounts} lists; every account when empty. */
 export interface AccountQuery {
   /** The authority's aliases. Accounts on any of them form one group per home account. */
   environments?: readonly string[];
@@ -75,10 +81,13 @@ export interface AccountQuery {
 /** One account per home account (and environment group), with every tenant it was seen in. */
 export type CachedAccount = AccountEntry & { realms: string[] };
 
+/** What kind of change a {@link CacheChange} reports; 'load' is a deserialize(). */
 export type CacheChangeKind = 'add' | 'update' | 'remove' | 'clear' | 'load';
+/** One change of a token cache, as {@link TokenCache.onChange} listeners receive it. */
 export interface CacheChange {
   kind: CacheChangeKind;
 }
+/** A {@link TokenCache.onChange} listener. */
 export type CacheChangeListener = (change: CacheChange) => void;
 
 function newestFirst<E extends { last_modification_time?: unknown }>(a: StoredRecord<E>, b: StoredRecord<E>): number {
@@ -87,11 +96,25 @@ function newestFirst<E extends { last_modification_time?: unknown }>(a: StoredRe
   return tb - ta || b.seq - a.seq;
 }
 
+/**
+ * The in-memory token cache in the unified schema that MSAL Python, MSAL Node and MSAL.NET
+ * share. Applications read and write it themselves; use {@link SerializableTokenCache} to
+ * save it, or {@link PersistentTokenCache} to share it with other processes. The lookup and
+ * removal methods below are the low-level API the applications are built on.
+ *
+ * @example
+ * ```ts
+ * const tokenCache = new TokenCache();
+ * const stop = tokenCache.onChange(({ kind }) => console.log(`token cache: ${kind}`));
+ * const app = new PublicClientApplication({ clientId: '<app id>', tokenCache });
+ * ```
+ */
 export class TokenCache {
-  /** Entries lookups had to read; grows by the bucket size per lookup, never by the cache size. */
+  /** @internal Entries lookups had to read; grows by the bucket size per lookup, never by the cache size. */
   readonly stats: LookupStats = { entriesExamined: 0 };
+  /** @internal */
   protected readonly logger: Logger;
-  protected readonly appOnlyHomeAccountId: null | '';
+  private readonly appOnlyHomeAccountId: null | '';
   private readonly listeners = new Set<CacheChangeListener>();
 
   private readonly accessTokens = new SectionStore<AccessTokenEntry, 'lookup' | 'owner' | 'appOnly'>(
@@ -161,6 +184,7 @@ export class TokenCache {
     return () => this.listeners.delete(listener);
   }
 
+  /** @internal Tells the listeners; subclasses call it for the changes they make. */
   protected emit(kind: CacheChangeKind): void {
     for (const listener of [...this.listeners]) {
       try {
@@ -247,6 +271,7 @@ export class TokenCache {
     return [...found.values()].sort(newestFirst).map((r) => r.entry);
   }
 
+  /** The account's ID token for this client and tenant. */
   findIdToken(q: IdTokenQuery): IdTokenEntry | undefined {
     for (const env of q.environments) {
       let newest: StoredRecord<IdTokenEntry> | undefined;
@@ -257,6 +282,7 @@ export class TokenCache {
     return undefined;
   }
 
+  /** What the cache knows about a client on these hosts (its FOCI family). */
   getAppMetadata(environments: readonly string[], clientId: string): AppMetadataEntry | undefined {
     for (const env of environments) {
       for (const r of this.appMetadata.bucket('lookup', compositeKey(env, clientId))) return r.entry;
@@ -332,11 +358,13 @@ export class TokenCache {
     return this.refreshTokens.put(cacheKey('RefreshToken', updated), updated);
   }
 
+  /** Removes a refresh token found by findRefreshTokens(); false when it was already gone. */
   removeRefreshToken(entry: RefreshTokenEntry): boolean {
     const record = this.locateRefreshToken(entry);
     return record ? this.removed(this.refreshTokens.delete(record.key)) : false;
   }
 
+  /** Removes an access token found by findAccessToken(); false when it was already gone. */
   removeAccessToken(entry: AccessTokenEntry): boolean {
     let record = this.accessTokens.recordOf(entry);
     if (!record) {
@@ -385,13 +413,14 @@ export class TokenCache {
     return count;
   }
 
+  /** Removes everything, unknown content kept for round trips included. */
   clear(): void {
     for (const s of [this.accessTokens, this.refreshTokens, this.idTokens, this.accounts, this.appMetadata]) s.clear();
     this.clearExtra();
     this.emit('clear');
   }
 
-  /** Hook for subclasses that hold more than the five sections. */
+  /** @internal Hook for subclasses that hold more than the five sections. */
   protected clearExtra(): void {}
 
   private removed(did: boolean): boolean {

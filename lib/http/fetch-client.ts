@@ -6,6 +6,7 @@ import { AbortError, NetworkError, TimeoutError } from '../errors.js';
 import { parseRetryAfter } from './throttling.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 
+/** Options of {@link createFetchHttpClient}. */
 export interface FetchHttpClientOptions {
   /** Whole-request budget (connect, headers and body, and any retry), in milliseconds. Default 30 000. */
   timeoutMs?: number;
@@ -31,6 +32,10 @@ const RETRYABLE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE
 /** Statuses urllib3 retries when they come with Retry-After. */
 const RETRY_AFTER_STATUSES = new Set([413, 429, 503]);
 
+/**
+ * The default transport: Node's built-in fetch, with a whole-request deadline and one retry
+ * for connection failures and throttled GETs.
+ */
 export function createFetchHttpClient(options: FetchHttpClientOptions = {}): HttpClient {
   const defaultTimeout = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   const retry = options.retryOnConnectionError ?? true;

@@ -8,8 +8,11 @@ import type { HttpResponse } from './types.js';
 
 /** Where cached replies live. A `Map<string, string>` qualifies; persist it to keep entries across runs. */
 export interface HttpCacheStore {
+  /** The stored value, or undefined. */
   get(key: string): string | undefined;
+  /** Stores a value (each holds its own expiry). */
   set(key: string, value: string): void;
+  /** Removes an expired or evicted entry; a store without it keeps them until overwritten. */
   delete?(key: string): void;
 }
 

@@ -1,4 +1,4 @@
-/** The pluggable transport. Implementations must not throw on HTTP error statuses. */
+/** One request the library asks an {@link HttpClient} to send. */
 export interface HttpRequest {
   method: 'GET' | 'POST';
   url: string;
@@ -11,6 +11,7 @@ export interface HttpRequest {
   timeoutMs?: number;
 }
 
+/** What an {@link HttpClient} answers with, whatever the status. */
 export interface HttpResponse {
   status: number;
   /** Lower-cased header names. */
@@ -18,7 +19,25 @@ export interface HttpResponse {
   body: string;
 }
 
+/**
+ * The pluggable transport (the `httpClient` option). Implementations must not throw on HTTP
+ * error statuses: a 4xx or 5xx is a response; only transport failures reject.
+ *
+ * @example
+ * ```ts
+ * // Log each request's method and URL, then send it with the built-in client.
+ * const inner = createFetchHttpClient({ timeoutMs: 10_000 });
+ * const httpClient: HttpClient = {
+ *   send: (request) => {
+ *     console.log(request.method, new URL(request.url).pathname);
+ *     return inner.send(request);
+ *   },
+ * };
+ * const app = new PublicClientApplication({ clientId: '<app id>', httpClient });
+ * ```
+ */
 export interface HttpClient {
+  /** Sends one request; resolves with the response whatever its status. */
   send(request: HttpRequest): Promise<HttpResponse>;
   /** Optional; the library never calls it, but its wrappers forward it (as MSAL Python's do). */
   close?(): void | Promise<void>;

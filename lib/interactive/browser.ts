@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Options as OpenOptions } from 'open';
 
+/** Opens a URL for the user to sign in; acquireTokenInteractive's `browserLauncher` option (the system browser by default). */
 export type BrowserLauncher = (url: string) => Promise<void>;
 
 /** Everything the choice depends on, injectable so the logic is testable on any OS. */

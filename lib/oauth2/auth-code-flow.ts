@@ -4,6 +4,7 @@ import { createPkce } from './pkce.js';
 import { scopesToString } from './scopes.js';
 import type { ErrorResponse } from './types.js';
 
+/** How the authorization server returns its reply to the redirect URI (OAuth 2.0 response_mode). */
 export type ResponseMode = 'query' | 'fragment' | 'form_post';
 
 export interface InitiateAuthCodeFlowOptions {

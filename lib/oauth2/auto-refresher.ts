@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 
+/** Options of {@link AutoRefresher}. */
 export interface AutoRefresherOptions {
   /**
    * How long a produced value stays usable, counted from the moment the factory was called.
@@ -15,6 +16,16 @@ export interface AutoRefresherOptions {
  * Holds a short-lived value (typically a client assertion) and asks the factory for a new one
  * only once the current one has expired. Concurrent callers share one factory call, so a burst
  * of token requests does not mint a burst of assertions.
+ *
+ * @example
+ * ```ts
+ * const cca = new ConfidentialClientApplication({
+ *   clientId: '<app id>',
+ *   authority: 'https://login.microsoftonline.com/<tenant>',
+ *   // e.g. a workload identity token file, re-read at most every 5 minutes
+ *   clientCredential: { clientAssertion: new AutoRefresher(() => readFile(tokenPath, 'utf8'), { expiresInSeconds: 300 }) },
+ * });
+ * ```
  */
 export class AutoRefresher {
   private readonly factory: () => string | Promise<string>;
@@ -35,6 +46,7 @@ export class AutoRefresher {
     this.now = options.now ?? Date.now;
   }
 
+  /** The current value, or a new one from the factory once it has expired. */
   get(): Promise<string> {
     if (this.value !== undefined && this.now() < this.expiresAt) return Promise.resolve(this.value);
     this.pending ??= this.refresh().finally(() => {

@@ -70,9 +70,13 @@ export async function initiateDeviceFlow(
   };
 }
 
+/** What DeviceFlowOptions.onProgress receives after each poll that found the user not finished. */
 export interface DeviceFlowProgress {
+  /** Seconds since polling began. */
   elapsedSeconds: number;
+  /** Seconds until the code expires. */
   remainingSeconds: number;
+  /** Polls made so far. */
   attempt: number;
 }
 

@@ -22,6 +22,7 @@ export function decodePart(b64url: string): string {
   }
 }
 
+/** What {@link decodeIdToken} checks; each check runs only when its option is given. */
 export interface DecodeIdTokenOptions {
   /** The aud claim must hold it; with several audiences azp must equal it. */
   clientId?: string;

@@ -5,6 +5,15 @@ import { dirname, join, basename } from 'node:path';
 import { PersistenceError } from '../errors.js';
 import type { PopKeyStore } from './pop-key.js';
 
+/**
+ * A {@link PopKeyStore} in a file (0600, written atomically), so Proof-of-Possession tokens in
+ * a persisted cache stay usable across restarts.
+ *
+ * @example
+ * ```ts
+ * const app = new PublicClientApplication({ clientId: '<app id>', popKeyStore: createFilePopKeyStore('/home/me/.myapp/pop-key.json') });
+ * ```
+ */
 export function createFilePopKeyStore(path: string): PopKeyStore {
   return {
     async load() {

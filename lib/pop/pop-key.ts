@@ -8,11 +8,15 @@ import type { Jwk, WebCryptoKey } from './jwk.js';
 
 /** Where the private key lives between runs. Holds the private JWK as JSON text. */
 export interface PopKeyStore {
+  /** The stored private JWK (JSON text), undefined when none was stored yet. */
   load(): Promise<string | undefined>;
+  /** Stores the private JWK; keep it as private as a password. */
   save(jwkJson: string): Promise<void>;
 }
 
+/** A Proof-of-Possession key pair, as {@link PopAuthScheme.signRequest} uses it. */
 export interface PopKey {
+  /** The RSA private key that signs requests. */
   privateKey: WebCryptoKey;
   /** Public members only (kty, n, e): what goes into `cnf.jwk`. */
   publicJwk: Jwk;

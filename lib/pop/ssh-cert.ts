@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../errors.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
+/** Options of {@link SshCertAuthScheme}. */
 export interface SshCertAuthSchemeOptions {
   /** The public key to certify: a JWK object or its JSON text. */
   publicKeyJwk: Jwk | string;
@@ -14,9 +15,13 @@ export interface SshCertAuthSchemeOptions {
   keyId: string;
 }
 
+/** The token request parameters an SSH certificate request adds. */
 export interface SshCertTokenParams {
+  /** Always 'ssh-cert'. */
   token_type: 'ssh-cert';
+  /** The public JWK, as JSON text. */
   req_cnf: string;
+  /** The key id. */
   key_id: string;
 }
 
@@ -44,8 +49,22 @@ function parsePublicJwk(input: Jwk | string): Jwk {
   return k;
 }
 
+/**
+ * Asks an acquire* call for an SSH certificate instead of an access token: the token endpoint
+ * signs the given public key, and the result's `access_token` holds the certificate
+ * (token_type 'ssh-cert'). Always goes to the identity provider, never to the broker.
+ *
+ * @example
+ * ```ts
+ * const scheme = new SshCertAuthScheme({ publicKeyJwk: { kty: 'RSA', n, e: 'AQAB' }, keyId: 'my-ssh-key' });
+ * const r = await app.acquireTokenInteractive(['https://pas.windows.net/CheckMyAccess/Linux/.default'], { authScheme: scheme });
+ * if (!isErrorResult(r)) await writeFile(certPath, `${r.access_token}\n`); // "ssh-rsa-cert-v01@openssh.com AAAA..."
+ * ```
+ */
 export class SshCertAuthScheme {
+  /** The key id the certificate is cached under. */
   readonly keyId: string;
+  /** The public key to certify. */
   readonly publicKeyJwk: Jwk;
 
   constructor(options: SshCertAuthSchemeOptions) {
@@ -57,6 +76,7 @@ export class SshCertAuthScheme {
     this.keyId = options.keyId;
   }
 
+  /** The parameters this scheme adds to the token request. */
   get tokenRequestParams(): SshCertTokenParams {
     return { token_type: 'ssh-cert', req_cnf: JSON.stringify(this.publicKeyJwk), key_id: this.keyId };
   }

@@ -12,6 +12,7 @@ import { KeyringKeyStore, type KeyringKeyStoreOptions, type KeyStore } from './k
 import { EncryptedFilePersistence } from './keyring-persistence.js';
 import type { Persistence } from './persistence.js';
 
+/** Options of {@link createPersistence} (and {@link PersistentTokenCache.create}). */
 export interface CreatePersistenceOptions {
   /** The cache file. Its lock file is `<path>.lockfile`. */
   path: string;
@@ -21,9 +22,21 @@ export interface CreatePersistenceOptions {
   keyStore?: KeyStore;
   /** Names of the secret-store entry holding the key (ignored with keyStore). */
   keyring?: Pick<KeyringKeyStoreOptions, 'service' | 'account'>;
+  /** Receives the warning when the plaintext fallback is taken. */
   logger?: Logger;
 }
 
+/**
+ * The safest persistence this machine offers: an {@link EncryptedFilePersistence} keyed from
+ * the OS secret store, else (only with allowPlaintextFallback) a {@link FilePersistence}.
+ *
+ * @throws PersistenceError when the secret store is unusable and no plaintext fallback was allowed.
+ * @example
+ * ```ts
+ * const persistence = await createPersistence({ path: '/home/me/.myapp/token-cache.bin', allowPlaintextFallback: true });
+ * const tokenCache = await PersistentTokenCache.open(persistence);
+ * ```
+ */
 export async function createPersistence(options: CreatePersistenceOptions): Promise<Persistence> {
   const path = requireCachePath(options?.path);
   const logger = options.logger ?? silentLogger;

@@ -14,6 +14,7 @@ import { PersistenceError } from '../../errors.js';
 import { ensureParentDir, isErrno } from './atomic-file.js';
 import { isProcessAlive } from './process-liveness.js';
 
+/** Options of {@link CrossProcessLock}. */
 export interface CrossProcessLockOptions {
   /** Give up (PersistenceError) after this long. Default 10 s. */
   timeoutMs?: number;
@@ -21,12 +22,15 @@ export interface CrossProcessLockOptions {
   retryDelayMs?: number;
   /** A lock file untouched for this long is taken over. Holders refresh it every quarter of this. Default 60 s. */
   staleAfterMs?: number;
+  /** Receives a warning when a stale lock is taken over. */
   logger?: Logger;
 }
 
+/** A lock this process holds; release it when done. */
 export interface HeldLock {
   /** True when a dead or hung holder's lock was taken over: its interrupted write may have left debris. */
   readonly tookOverStale: boolean;
+  /** Removes the lock file (if it is still ours) and stops refreshing it. */
   release(): Promise<void>;
 }
 
@@ -75,8 +79,22 @@ export function ownerPid(content: string): number | undefined {
   return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-
+/**
+ * The lock MSAL's persistence extensions take around every cache write (`<cache path>.lockfile`),
+ * so a cache file can be shared with MSAL Python and MSAL Node apps. A lock left by a crashed
+ * or hung holder is taken over, and waiting has a deadline. {@link PersistentTokenCache} takes
+ * it itself; use this class to guard other writes to the same file.
+ *
+ * @example
+ * ```ts
+ * const lock = new CrossProcessLock(`${cachePath}.lockfile`, { timeoutMs: 5_000 });
+ * await lock.withLock(async () => {
+ *   // no other process that honours the lock writes the cache meanwhile
+ * });
+ * ```
+ */
 export class CrossProcessLock {
+  /** The lock file. */
   readonly path: string;
   private readonly timeoutMs: number;
   private readonly retryDelayMs: number;
@@ -91,6 +109,7 @@ export class CrossProcessLock {
     this.logger = options.logger ?? silentLogger;
   }
 
+  /** Runs `fn` while holding the lock, and releases it however `fn` ends. */
   async withLock<T>(fn: (held: HeldLock) => Promise<T> | T): Promise<T> {
     const held = await this.acquire();
     try {
@@ -100,6 +119,11 @@ export class CrossProcessLock {
     }
   }
 
+  /**
+   * Waits for the lock; release what it returns.
+   *
+   * @throws PersistenceError when timeoutMs passes first.
+   */
   async acquire(): Promise<HeldLock> {
     const deadline = Date.now() + this.timeoutMs;
     let delay = this.retryDelayMs;

@@ -6,6 +6,7 @@
 import { PersistenceError } from '../../errors.js';
 import { FileBackedPersistence } from './file-backed-persistence.js';
 
+/** Options of {@link FilePersistence}. */
 export interface FilePersistenceOptions {
   /** Must be `true`: you accept that the tokens sit on disk unencrypted. */
   allowPlaintext: true;
@@ -13,7 +14,18 @@ export interface FilePersistenceOptions {
   lockPath?: string;
 }
 
+/**
+ * The token cache as a plaintext file readable only by its owner (0600), written atomically.
+ * Prefer {@link EncryptedFilePersistence} (or {@link createPersistence}); this one exists for
+ * machines without a secret store, behind an explicit opt-in.
+ *
+ * @example
+ * ```ts
+ * const tokenCache = await PersistentTokenCache.open(new FilePersistence(path, { allowPlaintext: true }));
+ * ```
+ */
 export class FilePersistence extends FileBackedPersistence {
+  /** @throws PersistenceError unless `options.allowPlaintext` is true. */
   constructor(path: string, options: FilePersistenceOptions) {
     if (options?.allowPlaintext !== true) {
       throw new PersistenceError(
@@ -24,14 +36,17 @@ export class FilePersistence extends FileBackedPersistence {
     super(path, options.lockPath);
   }
 
+  /** The file's text, undefined when no file exists. */
   async load(): Promise<string | undefined> {
     return (await this.file.read())?.toString('utf8');
   }
 
+  /** Writes the text atomically (temporary file, then rename). */
   save(text: string): Promise<void> {
     return this.file.write(text);
   }
 
+  /** The file, for messages. */
   describe(): string {
     return `plaintext file ${this.path}`;
   }

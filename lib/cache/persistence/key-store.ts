@@ -7,20 +7,27 @@
 import { resolve } from 'node:path';
 import { PersistenceError } from '../../errors.js';
 
+/** Where an {@link EncryptedFilePersistence} keeps its 32-byte AES key. */
 export interface KeyStore {
   /** The stored key, undefined when none was stored yet. Throws PersistenceError when the store cannot be reached. */
   get(): Promise<Buffer | undefined>;
+  /** Stores the key, replacing any other. */
   set(key: Buffer): Promise<void>;
+  /** Where the key lives, for messages. */
   describe(): string;
 }
 
 /** The part of @napi-rs/keyring's AsyncEntry we use. */
 export interface KeyringEntry {
+  /** The stored secret, null when there is none. */
   getPassword(): Promise<string | null>;
+  /** Stores the secret. */
   setPassword(password: string): Promise<void>;
 }
+/** Opens the secret-store entry with this service and account name. */
 export type KeyringEntryFactory = (service: string, account: string) => KeyringEntry;
 
+/** Options of {@link KeyringKeyStore}. */
 export interface KeyringKeyStoreOptions {
   /** Defaults to "brokerbridge.token-cache". */
   service?: string;
@@ -37,8 +44,21 @@ async function loadNapiKeyring(): Promise<KeyringEntryFactory> {
   return (service, account) => new AsyncEntry(service, account, { linux: { store: 'secret-service' } });
 }
 
+/**
+ * A {@link KeyStore} in the OS secret store (Windows Credential Manager, macOS Keychain,
+ * Linux Secret Service) through the optional @napi-rs/keyring module. Only the 32-byte key
+ * goes there, so the stores' size limits never bite.
+ *
+ * @example
+ * ```ts
+ * const keyStore = new KeyringKeyStore(path, { service: 'com.contoso.myapp' });
+ * const tokenCache = await PersistentTokenCache.open(new EncryptedFilePersistence(path, keyStore));
+ * ```
+ */
 export class KeyringKeyStore implements KeyStore {
+  /** The secret-store service name. */
   readonly service: string;
+  /** The secret-store account name. */
   readonly account: string;
   private entry: Promise<KeyringEntry> | undefined;
   private readonly loadEntryFactory: () => Promise<KeyringEntryFactory>;
@@ -77,6 +97,7 @@ export class KeyringKeyStore implements KeyStore {
     return key;
   }
 
+  /** Stores the key (base64) in the secret store. */
   async set(key: Buffer): Promise<void> {
     const entry = await this.open();
     try {
@@ -86,6 +107,7 @@ export class KeyringKeyStore implements KeyStore {
     }
   }
 
+  /** The secret store and entry names, for messages. */
   describe(): string {
     const where = process.platform === 'win32' ? 'Windows Credential Manager' : process.platform === 'darwin' ? 'macOS Keychain' : 'Secret Service';
     return `${where} (service "${this.service}", account "${this.account}")`;

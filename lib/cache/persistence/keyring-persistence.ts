@@ -40,14 +40,30 @@ export function decryptBlob(key: Buffer, blob: Buffer): string | undefined {
   }
 }
 
+/** Options of {@link EncryptedFilePersistence}. */
 export interface EncryptedFilePersistenceOptions {
   /** Defaults to `<path>.lockfile`. */
   lockPath?: string;
 }
 
+/**
+ * The token cache as an AES-256-GCM encrypted file (0600, written atomically) whose random key
+ * lives in a {@link KeyStore}, by default the OS secret store. {@link createPersistence}
+ * picks it when the secret store works.
+ *
+ * @example
+ * ```ts
+ * const persistence = new EncryptedFilePersistence(path, new KeyringKeyStore(path));
+ * const tokenCache = await PersistentTokenCache.open(persistence);
+ * ```
+ */
 export class EncryptedFilePersistence extends FileBackedPersistence {
   private key: Buffer | undefined;
 
+  /**
+   * @param path - The cache file.
+   * @param keyStore - Where the key lives; a key is made and stored on the first save.
+   */
   constructor(
     path: string,
     private readonly keyStore: KeyStore,
@@ -56,6 +72,7 @@ export class EncryptedFilePersistence extends FileBackedPersistence {
     super(path, options.lockPath);
   }
 
+  /** The decrypted blob, undefined when no file exists; CacheCorruptError when it cannot be decrypted. */
   async load(): Promise<string | undefined> {
     const blob = await this.file.read();
     if (!blob) return undefined;
@@ -75,10 +92,12 @@ export class EncryptedFilePersistence extends FileBackedPersistence {
     return text;
   }
 
+  /** Encrypts and writes the blob atomically. */
   async save(text: string): Promise<void> {
     await this.file.write(encryptBlob(await this.keyForWriting(), text));
   }
 
+  /** The file and the key's store, for messages. */
   describe(): string {
     return `encrypted file ${this.path} (key in ${this.keyStore.describe()})`;
   }

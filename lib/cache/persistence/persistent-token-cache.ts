@@ -24,6 +24,7 @@ import { createPersistence, type CreatePersistenceOptions } from './create-persi
 import { CrossProcessLock, type CrossProcessLockOptions } from './cross-process-lock.js';
 import type { Persistence } from './persistence.js';
 
+/** Options of {@link PersistentTokenCache}. */
 export interface PersistentTokenCacheOptions extends TokenCacheOptions {
   /** Lock timing; the lock file is persistence.lockPath. */
   lock?: Omit<CrossProcessLockOptions, 'logger'>;
@@ -31,9 +32,14 @@ export interface PersistentTokenCacheOptions extends TokenCacheOptions {
   autoFlush?: boolean;
 }
 
-/** The hooks a facade awaits around each public call; see cacheAccessHooks(). */
+/**
+ * The hooks an application awaits around each public call when its `tokenCache` has them,
+ * as {@link PersistentTokenCache} does: a cache of your own can sync with its storage this way.
+ */
 export interface CacheAccessHooks {
+  /** Called before the cache is read: bring in what other processes wrote. */
   beforeAccess(): Promise<void>;
+  /** Called after a call changed the cache; the call resolves only once this has. */
   afterAccess(): Promise<void>;
 }
 
@@ -61,6 +67,18 @@ interface ReadResult {
 /** Entries of each section (opaque ones too) as memory held them at the last sync, by identity. */
 type Snapshot = Map<CacheSection, Map<string, unknown>>;
 
+/**
+ * A token cache kept in a file that several processes share (MSAL's persistence extensions):
+ * each application call first reads what others wrote, and resolves only once its own
+ * changes are on disk, merged under the MSAL-convention lock file.
+ *
+ * @example
+ * ```ts
+ * // An encrypted file keyed from the OS secret store (a plaintext 0600 file only if you allow it).
+ * const tokenCache = await PersistentTokenCache.create({ path: join(homedir(), '.myapp', 'token-cache.bin') });
+ * const app = new PublicClientApplication({ clientId: '<app id>', tokenCache });
+ * ```
+ */
 export class PersistentTokenCache extends SerializableTokenCache implements CacheAccessHooks {
   readonly persistence: Persistence;
   private readonly lock: CrossProcessLock;
@@ -80,6 +98,7 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
   private queuedWrite: Promise<void> | undefined;
   private queuedRead: Promise<void> | undefined;
 
+  /** A cache on `persistence`, empty until the first access reads it; {@link PersistentTokenCache.open} reads it at once. */
   constructor(persistence: Persistence, options: PersistentTokenCacheOptions = {}) {
     super(options);
     this.persistence = persistence;
