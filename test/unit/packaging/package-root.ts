@@ -21,6 +21,11 @@ function buildInputs(): string[] {
   return [...sources, 'tsup.config.ts', 'tsconfig.json'];
 }
 
+/** Declaration text without its comments, whose TSDoc examples quote imports and internal names. */
+export function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+}
+
 /**
  * For tests that judge the built code itself: the files exist and are newer than
  * every source, so a stale dist/ cannot pass or fail in place of today's code.
