@@ -16,6 +16,15 @@ function deadPid(): number {
   return pid;
 }
 
+describe('isProcessAlive', () => {
+  it('is false for what is not a pid: a lock whose owner died before writing it parses to undefined', () => {
+    expect(isProcessAlive(ownerPid(''))).toBe(false);
+    // kill(0) and kill(-1) would probe process groups, which always answer.
+    for (const pid of [undefined, 0, -1, 1.5, Number.NaN]) expect(isProcessAlive(pid), String(pid)).toBe(false);
+    expect(isProcessAlive(process.pid)).toBe(true);
+  });
+});
+
 describe('CrossProcessLock', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
