@@ -4,8 +4,9 @@
  */
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { CredentialError, InvalidArgumentError } from '../errors.js';
+import { nodeForge } from './lazy-dependencies.js';
 
 export interface SigningCertificate {
   key: KeyObject;
@@ -138,20 +139,21 @@ export function loadPfxCredential(credential: PfxCertificateCredential): Signing
   } catch (e) {
     throw new CredentialError(`Cannot read the PFX file at ${path}`, { cause: e });
   }
+  const forgeLib = nodeForge();
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(raw.toString('binary')), credential.passphrase ?? '');
+    p12 = forgeLib.pkcs12.pkcs12FromAsn1(forgeLib.asn1.fromDer(raw.toString('binary')), credential.passphrase ?? '');
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw new CredentialError(`Cannot open the PFX file at ${path}: ${reason}`, { cause: e });
   }
-  const keyBags = [...bagsOf(p12, forge.pki.oids.pkcs8ShroudedKeyBag), ...bagsOf(p12, forge.pki.oids.keyBag)];
+  const keyBags = [...bagsOf(p12, forgeLib.pki.oids.pkcs8ShroudedKeyBag), ...bagsOf(p12, forgeLib.pki.oids.keyBag)];
   const forgeKey = keyBags.find((bag) => bag.key)?.key;
   if (!forgeKey) throw new CredentialError(`The PFX file at ${path} holds no RSA private key`);
-  const key = requireRsa(createPrivateKey(forge.pki.privateKeyToPem(forgeKey)), 'The PFX private key');
-  const certs = bagsOf(p12, forge.pki.oids.certBag)
+  const key = requireRsa(createPrivateKey(forgeLib.pki.privateKeyToPem(forgeKey)), 'The PFX private key');
+  const certs = bagsOf(p12, forgeLib.pki.oids.certBag)
     .flatMap((bag) => (bag.cert ? [bag.cert] : []))
-    .map((cert) => Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary'));
+    .map((cert) => Buffer.from(forgeLib.asn1.toDer(forgeLib.pki.certificateToAsn1(cert)).getBytes(), 'binary'));
   if (certs.length === 0) throw new CredentialError(`The PFX file at ${path} holds no certificate`);
   return fromChain(key, orderLeafFirst(certs, key, `the PFX file at ${path}`), credential.publicCertificate === true);
 }

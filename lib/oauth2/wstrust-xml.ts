@@ -3,8 +3,8 @@
  * untrusted replies, namespace-agnostic navigation, and escaping for the
  * envelopes we build.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InvalidArgumentError, MalformedResponseError } from '../errors.js';
+import { fastXmlParser } from './lazy-dependencies.js';
 
 /** A parsed element: child local names map to arrays, attributes are `@_name`, text is `#text`. */
 export type XmlElement = { readonly [key: string]: unknown };
@@ -29,6 +29,7 @@ export function parseXml(
   // shuts out entity-expansion tricks whatever the parser's own limits are.
   if (/<!DOCTYPE/i.test(body)) fail('a document type declaration is not allowed');
   if (body.trim() === '') fail('the body is empty');
+  const { XMLParser, XMLValidator } = fastXmlParser();
   const valid = XMLValidator.validate(body);
   if (valid !== true) fail(valid.err.msg);
   const parser = new XMLParser({
