@@ -17,6 +17,13 @@ export type { Logger, LogLevel, LoggerOptions } from './app/logger.js';
 
 // Errors.
 export * from './errors.js';
+export {
+  BrokerCallError,
+  BROKER_STATUS_NAMES,
+  type BrokerStatus,
+  type BrokerStatusName,
+  type BrokerErrorInfo,
+} from './broker/broker-error.js';
 
 // Wire-level result types.
 export type {

@@ -609,8 +609,11 @@ export abstract class ClientApplication {
   }
 
   /**
-   * Deprecated in the reference in favour of initiateAuthCodeFlow(); kept for ports.
+   * The authorization URL of the older two-step code flow, kept for ports of MSAL Python code.
    * PKCE is still used: the verifier is remembered by state for acquireTokenByAuthorizationCode().
+   *
+   * @deprecated As in MSAL Python: use {@link ClientApplication.initiateAuthCodeFlow}, whose flow
+   * object carries state, nonce and PKCE verifier to {@link ClientApplication.acquireTokenByAuthCodeFlow}.
    */
   async getAuthorizationRequestUrl(
     scopes: string[],
@@ -627,8 +630,11 @@ export abstract class ClientApplication {
   }
 
   /**
-   * Deprecated in the reference; redeems a code from getAuthorizationRequestUrl(). Pass its
-   * `state` to use the PKCE verifier remembered for it.
+   * Redeems a code from getAuthorizationRequestUrl(). Pass its `state` to use the PKCE verifier
+   * remembered for it.
+   *
+   * @deprecated As in MSAL Python: use {@link ClientApplication.acquireTokenByAuthCodeFlow} with the
+   * flow from {@link ClientApplication.initiateAuthCodeFlow}, which also checks state and nonce.
    */
   async acquireTokenByAuthorizationCode(
     code: string,

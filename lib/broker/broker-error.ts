@@ -25,8 +25,10 @@ export const BROKER_STATUS_NAMES = [
   'DeviceNotRegistered',
   'FallbackToNativeMsal',
 ] as const;
+/** The name of a broker status, as MSALRuntime's header spells it. */
 export type BrokerStatusName = (typeof BROKER_STATUS_NAMES)[number];
 
+/** A broker status: its name, and the number the runtime reported. */
 export interface BrokerStatus {
   name: BrokerStatusName;
   value: number;
@@ -45,8 +47,27 @@ export function brokerStatus(value: number): BrokerStatus {
   return { name: BROKER_STATUS_NAMES[value] ?? 'Unexpected', value };
 }
 
-/** The broker runtime completed a call with an error. */
+/**
+ * The broker runtime completed a call with an error. acquire* methods return it as a
+ * `broker_error` result value (or fall back to the browser), so callers meet the class
+ * itself as the `cause` of other errors, such as a {@link BrokerUnavailableError} when
+ * the runtime failed to start.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await app.acquireTokenInteractive(['User.Read'], { parentWindow });
+ * } catch (e) {
+ *   if (e instanceof BrokerUnavailableError && e.cause instanceof BrokerCallError) {
+ *     console.error('broker did not start:', e.cause.status.name, e.cause.errorCode);
+ *   }
+ *   throw e;
+ * }
+ * ```
+ */
 export class BrokerCallError extends BrokerBridgeError {
+  /** This class's one code, so that `switch (e.code)` over {@link AnyBrokerBridgeError} narrows. */
+  declare readonly code: typeof ErrorCode.BrokerError;
   readonly status: BrokerStatus;
   readonly errorCode: number;
   readonly tag: number;

@@ -22,6 +22,7 @@ const PUBLIC_CLASSES = [
   'AuthorityValidationError',
   'AutoRefresher',
   'BrokerBridgeError',
+  'BrokerCallError',
   'BrokerUnavailableError',
   'BrowserInteractionTimeoutError',
   'CacheCorruptError',
