@@ -1,6 +1,9 @@
 /**
  * One section of the cache: entries by storage key, plus hash indexes on entry
- * fields so lookups never walk the whole section.
+ * fields so lookups never walk the whole section. The indexes (and the entry ->
+ * record map) are built on the first lookup after a clear(), not entry by entry
+ * while a blob loads: loading 10k accounts then costs little more than parsing
+ * them, and an app that only loads and saves never pays for indexes at all.
  */
 import { MultiIndex } from './multi-index.js';
 
@@ -28,9 +31,11 @@ export class SectionStore<E extends object, I extends string> {
    * ever sees them.
    */
   private readonly opaque = new Map<string, unknown>();
-  private readonly byEntry = new WeakMap<object, StoredRecord<E>>();
+  private byEntry = new WeakMap<object, StoredRecord<E>>();
   private readonly indexes: Record<I, { keyOf: IndexKeyFn<E>; index: MultiIndex }>;
   private readonly indexList: Array<{ keyOf: IndexKeyFn<E>; index: MultiIndex }>;
+  /** Whether indexes and byEntry hold every record; false after clear() until the next lookup. */
+  private indexed = true;
   private nextSeq = 0;
 
   constructor(
@@ -59,11 +64,7 @@ export class SectionStore<E extends object, I extends string> {
     const frozen = Object.freeze(owned ? entry : { ...entry });
     const record: StoredRecord<E> = { key, entry: frozen, seq: this.nextSeq++ };
     this.records.set(key, record);
-    this.byEntry.set(frozen, record);
-    for (const { keyOf, index } of this.indexList) {
-      const ik = keyOf(frozen);
-      if (ik !== undefined) index.add(ik, key);
-    }
+    if (this.indexed) this.addToIndexes(record);
     return frozen;
   }
 
@@ -71,12 +72,29 @@ export class SectionStore<E extends object, I extends string> {
     const record = this.records.get(key);
     if (!record) return false;
     this.records.delete(key);
-    this.byEntry.delete(record.entry);
-    for (const { keyOf, index } of this.indexList) {
-      const ik = keyOf(record.entry);
-      if (ik !== undefined) index.delete(ik, key);
+    if (this.indexed) {
+      this.byEntry.delete(record.entry);
+      for (const { keyOf, index } of this.indexList) {
+        const ik = keyOf(record.entry);
+        if (ik !== undefined) index.delete(ik, key);
+      }
     }
     return true;
+  }
+
+  private addToIndexes(record: StoredRecord<E>): void {
+    this.byEntry.set(record.entry, record);
+    for (const { keyOf, index } of this.indexList) {
+      const ik = keyOf(record.entry);
+      if (ik !== undefined) index.add(ik, record.key);
+    }
+  }
+
+  /** Builds the indexes a clear() dropped; every lookup path calls it first. */
+  private ensureIndexed(): void {
+    if (this.indexed) return;
+    for (const record of this.records.values()) this.addToIndexes(record);
+    this.indexed = true;
   }
 
   /** Keeps an unusable entry verbatim (see `opaque`); a later put() under the same key replaces it. */
@@ -92,6 +110,7 @@ export class SectionStore<E extends object, I extends string> {
 
   /** The record holding exactly this entry object (as returned by a lookup). */
   recordOf(entry: object): StoredRecord<E> | undefined {
+    this.ensureIndexed();
     return this.byEntry.get(entry);
   }
 
@@ -101,6 +120,7 @@ export class SectionStore<E extends object, I extends string> {
 
   /** Records sharing an index key. Counted in stats: this is the only way lookups read entries. */
   *bucket(indexName: I, indexKey: string): Generator<StoredRecord<E>> {
+    this.ensureIndexed();
     // Copy first: callers may delete while iterating.
     for (const key of [...this.indexes[indexName].index.get(indexKey)]) {
       const record = this.records.get(key);
@@ -130,5 +150,8 @@ export class SectionStore<E extends object, I extends string> {
     this.records.clear();
     this.opaque.clear();
     for (const { index } of this.indexList) index.clear();
+    // A caller may still hold an entry from before: it must not find its old record.
+    this.byEntry = new WeakMap();
+    this.indexed = false;
   }
 }

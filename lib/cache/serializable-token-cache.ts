@@ -112,7 +112,10 @@ export class SerializableTokenCache extends TokenCache {
         extra.set(name, value);
         continue;
       }
-      for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
+      const entries = value as Record<string, unknown>;
+      // for-in over JSON.parse output (own, enumerable keys only): no [key, value] pair per entry.
+      for (const key in entries) {
+        const entry = entries[key];
         const problem = entryProblem(section, entry);
         if (problem) unusable.push({ section, key, reason: problem });
         accepted.push({ section, key, entry, usable: !problem });

@@ -67,6 +67,11 @@ const rules: { [S in CacheSection]: Record<string, FieldRule> } = {
   },
 };
 
+/** The rules as lists, made once: validation runs for every entry of every blob loaded. */
+const ruleLists = Object.fromEntries(Object.entries(rules).map(([section, r]) => [section, Object.entries(r)])) as {
+  [S in CacheSection]: Array<[field: string, rule: FieldRule]>;
+};
+
 const credentialTypes: { [S in CacheSection]?: readonly string[] } = {
   AccessToken: [CredentialType.AccessToken, CredentialType.AccessTokenWithAuthScheme],
   RefreshToken: [CredentialType.RefreshToken],
@@ -89,7 +94,7 @@ function fits(kind: FieldKind, v: unknown): boolean {
 export function entryProblem(section: CacheSection, value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'entry is not an object';
   const entry = value as Record<string, unknown>;
-  for (const [field, rule] of Object.entries(rules[section])) {
+  for (const [field, rule] of ruleLists[section]) {
     const v = entry[field];
     if (v === undefined) {
       if (rule.required) return `missing ${field}`;
