@@ -31,7 +31,7 @@ export function runContestant(name: ContestantName, input: BenchInput, options: 
 }
 
 /** Spawns a command whose last stdout line is JSON. */
-function runJsonProcess(command: string, args: string[], timeoutMs: number): Promise<unknown> {
+export function runJsonProcess(command: string, args: string[], timeoutMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
     let stdout = '';
