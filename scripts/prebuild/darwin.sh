@@ -12,7 +12,7 @@
 # - zig 0.11's Mach-O linker lists hidden symbols in the export trie anyway.
 #   They are inert: the image has no weak definitions for dyld to coalesce
 #   (no MH_WEAK_DEFINES), and under the two-level namespace nothing binds to
-#   them; test/unit/packaging/prebuild-formats.test.ts checks both.
+#   them; test/integration/packaging/prebuild-formats.test.ts checks both.
 # - zig signs the arm64 image ad hoc, which Apple silicon requires.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NOT_INSTALLED } from '../../lib/cli/demo-command.js';
-import { PACKAGE_DIR, requireFreshBuild } from '../unit/packaging/package-root.js';
+import { PACKAGE_DIR, requireFreshBuild } from '../integration/packaging/package-root.js';
 
 const run = promisify(execFile);
 type Outcome = { code: number; stdout: string; stderr: string };

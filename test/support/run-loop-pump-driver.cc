@@ -1,5 +1,5 @@
 // Drives native/run_loop_pump.cc with fake hooks, one command per stdin line,
-// so test/unit/native/run-loop-pump.test.ts can check the start/stop/budget
+// so test/integration/native/run-loop-pump.test.ts can check the start/stop/budget
 // logic on any OS. Commands:
 //   begin | end | tick            CallStarted / CallSettled / Tick
 //   host-runs-loop on|off         what the start hook will answer

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { PACKAGE_DIR } from '../../unit/packaging/package-root.js';
+import { PACKAGE_DIR } from '../packaging/package-root.js';
 import { runToEnd } from '../../support/wine/wine-host.js';
 
 it('the addon builds for win32-x64 from the sources binding.gyp lists', { timeout: 300_000 }, async () => {

@@ -31,7 +31,7 @@ import {
   wineUnsupportedReason,
   type WineHost,
 } from '../../support/wine/wine-host.js';
-import { PACKAGE_DIR, requireFreshBuild } from '../../unit/packaging/package-root.js';
+import { PACKAGE_DIR, requireFreshBuild } from '../packaging/package-root.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** REGDB_E_CLASSNOTREG (0x80040154) as MSALRuntime reports it, a signed 32-bit HRESULT. */

@@ -6,7 +6,7 @@ import { createPersistence } from '../../../lib/cache/persistence/create-persist
 import { FilePersistence } from '../../../lib/cache/persistence/file-persistence.js';
 import { KeyringKeyStore } from '../../../lib/cache/persistence/key-store.js';
 import { EncryptedFilePersistence, decryptBlob, encryptBlob } from '../../../lib/cache/persistence/keyring-persistence.js';
-import { MemoryKeyStore, recordingLogger, tempDir } from './support.js';
+import { MemoryKeyStore, recordingLogger, tempDir } from '../../unit/persistence/support.js';
 import { secretServiceAvailable, startSecretService, type PrivateSecretService } from './secret-service.js';
 
 const blob = JSON.stringify({ RefreshToken: { k: { secret: 'rt-super-secret' } } });

@@ -5,7 +5,7 @@ import { CredentialError, ErrorCode, InvalidArgumentError } from '../../../lib/e
 import { createClientAuthenticator, type ClientCredential } from '../../../lib/oauth2/client-credential.js';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../../lib/oauth2/client-assertion.js';
 import { AutoRefresher } from '../../../lib/oauth2/auto-refresher.js';
-import { derBase64, makeFixtures, type Fixtures } from './fixtures.js';
+import { derBase64, makeFixtures, type Fixtures } from '../../unit/oauth2-credentials/fixtures.js';
 
 const clientId = '11111111-2222-3333-4444-555555555555';
 const endpoint = 'http://127.0.0.1:1/tenant/oauth2/v2.0/token';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, PersistenceError } from '../../../lib/errors.js';
 import { FilePersistence } from '../../../lib/cache/persistence/file-persistence.js';
-import { tempDir } from './support.js';
+import { tempDir } from '../../unit/persistence/support.js';
 
 const posix = process.platform !== 'win32';
 

@@ -9,7 +9,7 @@ import { DEMO_NEEDS_DEV_DEPENDENCIES, DEMO_NOT_INSTALLED, locateDemo, runDemoCom
 import { findPackageRoot } from '../../../lib/broker/native-addon.js';
 import { PUBLIC_CLIENT_ID, startLocalEntra, type LocalEntra } from '../../support/entra.js';
 import { approveDeviceCode, issueAuthCode } from '../../support/sts/token.js';
-import { captureIo } from './capture.js';
+import { captureIo } from '../../unit/cli/capture.js';
 
 const SCOPE = 'https://graph.microsoft.com/User.Read';
 let entra: LocalEntra;

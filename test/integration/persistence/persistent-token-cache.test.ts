@@ -7,8 +7,8 @@ import { EncryptedFilePersistence } from '../../../lib/cache/persistence/keyring
 import type { Persistence } from '../../../lib/cache/persistence/persistence.js';
 import { PersistentTokenCache, cacheAccessHooks } from '../../../lib/cache/persistence/persistent-token-cache.js';
 import { SerializableTokenCache } from '../../../lib/cache/serializable-token-cache.js';
-import { ALIASES, CLIENT_ID, ENV, TENANT, homeId, userResponse } from '../cache/fixtures.js';
-import { MemoryKeyStore, recordingLogger, tempDir } from './support.js';
+import { ALIASES, CLIENT_ID, ENV, TENANT, homeId, userResponse } from '../../unit/cache/fixtures.js';
+import { MemoryKeyStore, recordingLogger, tempDir } from '../../unit/persistence/support.js';
 
 const add = (cache: SerializableTokenCache, uid: string, scope = 'User.Read') =>
   cache.add({

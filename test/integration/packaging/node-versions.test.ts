@@ -20,7 +20,7 @@ import { NODE_VERSIONS, nodeBinary } from '../../../scripts/node-binaries.js';
 import { PACKAGE_DIR, requireFreshBuild } from './package-root.js';
 
 const run = promisify(execFile);
-const CONSUMER = join(PACKAGE_DIR, 'test', 'unit', 'packaging', 'consumer');
+const CONSUMER = join(PACKAGE_DIR, 'test', 'integration', 'packaging', 'consumer');
 const SCOPES = ['https://graph.microsoft.com/User.Read'];
 
 const [LOWEST] = NODE_VERSIONS;

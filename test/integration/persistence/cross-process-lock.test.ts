@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PersistenceError } from '../../../lib/errors.js';
 import { CrossProcessLock, ownerPid } from '../../../lib/cache/persistence/cross-process-lock.js';
 import { isProcessAlive } from '../../../lib/cache/persistence/process-liveness.js';
-import { recordingLogger, tempDir } from './support.js';
+import { recordingLogger, tempDir } from '../../unit/persistence/support.js';
 
 /** A pid that surely belongs to no running process: one that just exited. */
 function deadPid(): number {

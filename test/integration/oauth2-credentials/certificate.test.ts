@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialError, InvalidArgumentError } from '../../../lib/errors.js';
 import { extractCerts, loadPemCredential, parseSha1Thumbprint } from '../../../lib/oauth2/certificate.js';
 import { Prompt } from '../../../lib/oauth2/prompt.js';
-import { derBase64, makeFixtures, type Fixtures } from './fixtures.js';
+import { derBase64, makeFixtures, type Fixtures } from '../../unit/oauth2-credentials/fixtures.js';
 
 let fx: Fixtures;
 beforeAll(() => {
