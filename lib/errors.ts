@@ -4,6 +4,7 @@
  * as the reference implementation does; these classes are for everything else.
  * Every class carries a stable `code` and an optional `cause`.
  */
+import { redactSecrets } from './redact-secrets.js';
 
 /** The stable `code` of each error class; compare with these rather than with class names or messages. */
 export const ErrorCode = {
@@ -117,26 +118,6 @@ export class MalformedResponseError extends BrokerBridgeError {
     // Bodies may hold tokens, and errors end up in logs: keep a short, redacted prefix for diagnosis.
     this.body = options?.body === undefined ? undefined : redactSecrets(options.body.slice(0, 4096)).slice(0, 200);
   }
-}
-
-/** Names of members whose values are secrets: *token*, *secret*, code, assertion, password and the like. */
-const SECRET_NAME = String.raw`[\w-]*(?:token|secret|code|assertion|password|key|signature|credential)[\w-]*`;
-const SECRET_PATTERNS: Array<[RegExp, string]> = [
-  // "refresh_token": "…" in JSON, the closing quote possibly cut off by truncation.
-  [new RegExp(String.raw`("${SECRET_NAME}"\s*:\s*)"(?:[^"\\]|\\.)*"?`, 'gi'), '$1"<redacted>"'],
-  // refresh_token=… in a form or query string.
-  [new RegExp(String.raw`(\b${SECRET_NAME}=)[^&\s"]*`, 'gi'), '$1<redacted>'],
-  // A JWT (or its start) anywhere.
-  [/eyJ[\w-]*(?:\.[\w-]*){0,2}/g, '<redacted>'],
-  // Any long opaque run (Entra refresh tokens, client secrets).
-  [/[\w.~+/=-]{32,}/g, '<redacted>'],
-];
-
-/** `text` with anything token-like replaced by `<redacted>`. */
-export function redactSecrets(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
-  return out;
 }
 
 /** An ID token failed validation: issuer, audience, nonce or max_age (OIDC Core 3.1.3.7). */
