@@ -141,7 +141,7 @@ export class SerializableTokenCache extends TokenCache {
       for (const a of accepted) (salvaged[a.section] ??= jsonObject())[a.key] = a.entry;
       throw new CacheCorruptError(
         `token cache blob is corrupt: ${dropped.length} entries lost${syntaxError ? `, ${syntaxError.message} at offset ${syntaxError.offset}` : ''}`,
-        { recovered: { report, text: JSON.stringify({ ...Object.fromEntries(extra), ...salvaged }) } },
+        { recovered: { report, text: stringifyCache({ ...Object.fromEntries(extra), ...salvaged }) } },
       );
     }
 

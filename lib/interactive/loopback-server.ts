@@ -123,10 +123,14 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   response.catch(() => undefined);
 
   const sockets = new Set<Socket>();
-  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
-    // Whatever a request does (a URL that does not parse, a body cut off mid-way), only it fails.
-    handle(req, res).catch((e: unknown) => refuse(res, e instanceof RequestRefused ? e : new RequestRefused(500, 'server_error')));
-  });
+  const server = createServer(
+    // The caps are enforced by a sweep every connectionsCheckingInterval (30 s by default): check often enough to keep them.
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
+    (req, res) => {
+      // Whatever a request does (a URL that does not parse, a body cut off mid-way), only it fails.
+      handle(req, res).catch((e: unknown) => refuse(res, e instanceof RequestRefused ? e : new RequestRefused(500, 'server_error')));
+    },
+  );
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
