@@ -102,11 +102,16 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
  * that would only make the newest version survive a power cut (the old one is
  * intact either way) and it doubles the cost of every cache write.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  return asPersistenceError(`cannot write ${path}`, () => writeAndRename(path, data));
+}
+
+/** Runs a file operation; whatever it throws becomes a PersistenceError saying `what` failed (typed ones pass through). */
+export async function asPersistenceError<T>(what: string, op: () => Promise<T>): Promise<T> {
   try {
-    await writeAndRename(path, data);
+    return await op();
   } catch (e) {
-    throw e instanceof PersistenceError ? e : new PersistenceError(`cannot write ${path}`, { cause: e });
+    throw e instanceof PersistenceError ? e : new PersistenceError(what, { cause: e });
   }
 }
 
@@ -168,7 +173,7 @@ export async function moveAside(path: string, label: string, now = Date.now()): 
       throw e;
     }
   }
-  throw new Error(`no free name to move ${path} aside`);
+  throw new PersistenceError(`no free name to move ${path} aside`);
 }
 
 /**
@@ -209,14 +214,14 @@ export class AtomicFile {
   }
 
   async removeOrphanTempFiles(): Promise<void> {
-    await sweepOrphanTempFiles(this.path);
+    await asPersistenceError(`cannot clean up after a writer of ${this.path} that died`, () => sweepOrphanTempFiles(this.path));
   }
 
   stamp(): Promise<string | undefined> {
-    return fileStamp(this.path);
+    return asPersistenceError(`cannot inspect ${this.path}`, () => fileStamp(this.path));
   }
 
   moveAside(): Promise<string | undefined> {
-    return moveAside(this.path, 'corrupt');
+    return asPersistenceError(`cannot move the damaged ${this.path} aside`, () => moveAside(this.path, 'corrupt'));
   }
 }

@@ -12,7 +12,7 @@ import type { Logger } from '../../app/logger.js';
 import { silentLogger } from '../../app/logger.js';
 import { PersistenceError } from '../../errors.js';
 import { timerDelay } from '../../timers.js';
-import { ensureParentDir, isErrno, notAFileError, readIfExists } from './atomic-file.js';
+import { asPersistenceError, ensureParentDir, isErrno, notAFileError, readIfExists } from './atomic-file.js';
 import { isProcessAlive } from './process-liveness.js';
 
 /** Options of {@link CrossProcessLock}. */
@@ -132,9 +132,13 @@ export class CrossProcessLock {
   /**
    * Waits for the lock; release what it returns.
    *
-   * @throws PersistenceError when timeoutMs passes first.
+   * @throws PersistenceError when timeoutMs passes first, or the lock file cannot be used.
    */
-  async acquire(): Promise<HeldLock> {
+  acquire(): Promise<HeldLock> {
+    return asPersistenceError(`cannot take the cache lock ${this.path}`, () => this.waitForLock());
+  }
+
+  private async waitForLock(): Promise<HeldLock> {
     const deadline = Date.now() + this.timeoutMs;
     let delay = this.retryDelayMs;
     let tookOverStale = false;
@@ -213,7 +217,7 @@ export class CrossProcessLock {
         // Remove only our own lock: if it was taken over, the file there now is someone else's.
         const now = await identify(this.path).catch(() => undefined);
         if (now && now.ino === current.ino && now.dev === current.dev && now.content === current.content) {
-          await fs.rm(this.path, { force: true });
+          await asPersistenceError(`cannot remove the cache lock ${this.path}`, () => fs.rm(this.path, { force: true }));
         } else {
           this.logger.log('warning', `cache lock ${this.path} was taken over while held; a write may have raced`);
         }
