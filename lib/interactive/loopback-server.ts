@@ -68,7 +68,7 @@ class RequestRefused extends Error {
 }
 
 /** The parameters of an accepted callback; an error redirect keeps only the OAuth error fields. */
-export function authResponseFrom(params: URLSearchParams): Record<string, string> {
+function authResponseFrom(params: URLSearchParams): Record<string, string> {
   const all = Object.fromEntries(params);
   if (all.error === undefined) return all;
   const result: Record<string, string> = {};

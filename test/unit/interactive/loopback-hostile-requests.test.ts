@@ -1,5 +1,7 @@
 /** Issue 11 items 6 and 15: no request can bring the loopback server (or its host process) down. */
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoopbackServer, type LoopbackServer } from '../../../lib/interactive/loopback-server.js';
 
@@ -58,6 +60,39 @@ describe('loopback server under hostile requests', () => {
     });
     expect(ok.status).toBe(200);
     await expect(s.waitForAuthResponse()).resolves.toEqual({ code: 'c', state: 's1' });
+  });
+
+  it('in a process of its own: hostile requests do not kill the host, which then receives the real response', async () => {
+    // The host is a real process, so a crash is an exit code, not only an unhandled error the test runner reports.
+    const source = fileURLToPath(new URL('../../../lib/interactive/loopback-server.ts', import.meta.url));
+    const script = `
+      const { startLoopbackServer } = await import(${JSON.stringify(source)});
+      const s = await startLoopbackServer({ expectedState: 's1' });
+      console.log(s.port);
+      console.log(JSON.stringify(await s.waitForAuthResponse()));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const line = /^(\d+)\n/.exec(out);
+        if (line) resolve(Number(line[1]));
+      });
+      child.on('exit', () => reject(new Error(`the host exited before listening: ${err}`)));
+    });
+    try {
+      await raw(port, 'GET //[ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+      await raw(port, 'POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\ncode=abc&st', { hangUp: true });
+      const ok = await fetch(`http://127.0.0.1:${port}/?code=c&state=s1`);
+      expect(ok.status).toBe(200);
+      expect(await exited, err).toBe(0);
+      expect(out.trim().split('\n')[1]).toBe('{"code":"c","state":"s1"}');
+    } finally {
+      child.kill();
+    }
   });
 
   it('refuses a body over the cap with 413 and keeps waiting', async () => {
