@@ -5,6 +5,7 @@
  * Every class carries a stable `code` and an optional `cause`.
  */
 import type { BrokerCallError } from './broker/broker-error.js';
+import { redactSecrets } from './redact-secrets.js';
 
 /** The stable `code` of each error class; compare with these rather than with class names or messages. */
 export const ErrorCode = {
@@ -126,13 +127,13 @@ export class MalformedResponseError extends BrokerBridgeError {
   declare readonly code: typeof ErrorCode.MalformedResponse;
   /** The HTTP status of the reply, when it came over HTTP. */
   readonly status: number | undefined;
-  /** The first 200 characters of the reply, for diagnosis. */
+  /** The first 200 characters of the reply, for diagnosis, with anything token-like replaced by `<redacted>`. */
   readonly body: string | undefined;
   constructor(message: string, options?: { cause?: unknown; status?: number; body?: string }) {
     super(ErrorCode.MalformedResponse, message, options);
     this.status = options?.status;
-    // Bodies may hold tokens; keep only a short prefix for diagnosis.
-    this.body = options?.body?.slice(0, 200);
+    // Bodies may hold tokens, and errors end up in logs: keep a short, redacted prefix for diagnosis.
+    this.body = options?.body === undefined ? undefined : redactSecrets(options.body.slice(0, 4096)).slice(0, 200);
   }
 }
 

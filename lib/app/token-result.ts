@@ -1,7 +1,7 @@
 import type { ResolvedAuthority } from '../authority/types.js';
 import type { RefreshTokenEntry } from '../cache/entries.js';
 import type { TokenCache } from '../cache/token-cache.js';
-import { IdTokenError } from '../errors.js';
+import { IdTokenError, MalformedResponseError } from '../errors.js';
 import { decodeIdToken } from '../oauth2/id-token.js';
 import type {
   AcquireTokenResult,
@@ -70,6 +70,10 @@ export function finishTokenResponse(
   ctx: FinishContext,
 ): AcquireTokenResult {
   if (isErrorResult(response)) return errorResult(response, ctx.correlationId);
+  // A result always carries a token: an ID-token-only reply (an openid-only request to some providers) has none to give.
+  if (typeof response.access_token !== 'string' || response.access_token === '') {
+    throw new MalformedResponseError('The token reply carries no access_token');
+  }
   const now = ctx.now ?? Math.floor(Date.now() / 1000);
   let claims: IdTokenClaims | undefined;
   if (ctx.idTokenClaims) {
@@ -109,7 +113,7 @@ export function finishTokenResponse(
   const { refresh_in, ...rest } = response;
   const result: TokenResult = {
     ...rest,
-    access_token: String(response.access_token),
+    access_token: response.access_token,
     token_type: typeof response.token_type === 'string' ? response.token_type : 'Bearer',
     expires_in: Number(response.expires_in ?? 3600),
     token_source: ctx.tokenSource ?? 'identity_provider',

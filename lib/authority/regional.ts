@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { InvalidArgumentError } from '../errors.js';
+import { timerDelay } from '../timers.js';
 import type { HttpClient } from '../http/types.js';
 import type { Logger } from '../app/logger.js';
 import { silentLogger } from '../app/logger.js';
@@ -66,7 +67,7 @@ async function queryImds(http: HttpClient, url: string, timeoutMs: number, logge
       controller.abort();
       logger.log('verbose', `IMDS did not answer within ${timeoutMs} ms`);
       resolve(undefined);
-    }, timeoutMs);
+    }, timerDelay(timeoutMs));
   });
   const request = http
     .send({ method: 'GET', url, headers: { Metadata: 'true' }, signal: controller.signal, timeoutMs })

@@ -1,5 +1,6 @@
 /** One AbortSignal for a broker call: the caller's signal or the timeout, whichever comes first. */
 import { AbortError, TimeoutError } from '../errors.js';
+import { timerDelay } from '../timers.js';
 import type { NativeOperation, NativeOutcome } from './native-binding.js';
 
 export interface Deadline {
@@ -14,7 +15,7 @@ export function startDeadline(operation: string, timeoutMs: number, callerSignal
   if (callerSignal?.aborted) onCallerAbort();
   else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
   const timer = Number.isFinite(timeoutMs)
-    ? setTimeout(() => controller.abort(new TimeoutError(`${operation} timed out after ${timeoutMs} ms`)), timeoutMs)
+    ? setTimeout(() => controller.abort(new TimeoutError(`${operation} timed out after ${timeoutMs} ms`)), timerDelay(timeoutMs))
     : undefined;
   return {
     signal: controller.signal,

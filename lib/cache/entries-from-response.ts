@@ -104,10 +104,22 @@ export function carriedOver(section: keyof typeof writtenFields, stored: object)
   return Object.fromEntries(Object.entries(stored).filter(([field]) => !writtenFields[section].has(field)));
 }
 
+/**
+ * Lifetimes beyond this (100 years, either way) are cut to it: every epoch we write must stay
+ * plain digits, which our reader (and other SDKs') require; 1e21 would be written as "1e+21".
+ */
+const MAX_LIFETIME_SECONDS = 100 * 365 * 24 * 3600;
+
 /** AADv1-like endpoints send numbers as strings. */
 function seconds(v: unknown): number | undefined {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  return typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : undefined;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
+  return Math.trunc(Math.min(MAX_LIFETIME_SECONDS, Math.max(-MAX_LIFETIME_SECONDS, n)));
+}
+
+/** The epoch `lifetime` seconds after `now`, as the digits the cache schema stores (a past one as 0 at the earliest). */
+function epochAfter(now: number, lifetime: number): string {
+  return String(Math.max(0, now + lifetime));
 }
 
 function str(v: unknown): string | undefined {
@@ -146,11 +158,11 @@ export function entriesFromResponse(event: CacheAddEvent, appOnlyHomeAccountId: 
       target,
       token_type: str(response.token_type) ?? 'Bearer',
       cached_at: String(now),
-      expires_on: String(now + expiresIn),
-      extended_expires_on: String(now + extExpiresIn),
+      expires_on: epochAfter(now, expiresIn),
+      extended_expires_on: epochAfter(now, extExpiresIn),
     };
     const refreshIn = seconds(response.refresh_in);
-    if (refreshIn !== undefined) at.refresh_on = String(now + refreshIn);
+    if (refreshIn !== undefined) at.refresh_on = epochAfter(now, refreshIn);
     const keyId = event.keyId ?? data['key_id'];
     if (keyId) at.key_id = keyId;
     const extCacheKey = event.extCacheKey ?? computeExtCacheKey(data);

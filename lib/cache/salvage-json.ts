@@ -19,6 +19,8 @@ export interface SalvageResult {
   syntaxError?: { offset: number; message: string };
 }
 
+import { jsonObject } from './cache-json.js';
+
 class StructureError extends Error {
   constructor(
     readonly offset: number,
@@ -42,7 +44,7 @@ export function salvageJson(text: string): SalvageResult {
 
 class Walker {
   private i = 0;
-  private readonly root: Record<string, unknown> = {};
+  private readonly root = jsonObject();
   private readonly skipped: SalvageProblem[] = [];
 
   constructor(private readonly s: string) {}
@@ -51,7 +53,7 @@ class Walker {
     try {
       this.walkObject((key) => {
         if (this.peek() === '{') {
-          const section: Record<string, unknown> = {};
+          const section = jsonObject();
           this.root[key] = section;
           this.walkObject((entryKey) => this.readValue(section, entryKey, key));
         } else {

@@ -2,7 +2,8 @@
  * A TokenCache that reads and writes the unified-schema JSON blob, as MSAL
  * Python's SerializableTokenCache and MSAL Node's TokenCache do.
  */
-import { CacheCorruptError } from '../errors.js';
+import { CacheCorruptError, InvalidArgumentError } from '../errors.js';
+import { jsonObject, stringifyCache } from './cache-json.js';
 import type { CacheSection } from './entries.js';
 import { cacheSections } from './entries.js';
 import { salvageJson, type SalvageProblem } from './salvage-json.js';
@@ -73,9 +74,13 @@ export class SerializableTokenCache extends TokenCache {
     return this.changed;
   }
 
-  /** The whole cache as unified-schema JSON, unknown content included; clears hasStateChanged. */
+  /**
+   * The whole cache as unified-schema JSON, unknown content included; clears hasStateChanged.
+   *
+   * @throws CacheCorruptError when the cache holds content JSON cannot write (nested thousands of levels deep).
+   */
   serialize(): string {
-    const out: Record<string, unknown> = {};
+    const out = jsonObject();
     for (const section of cacheSections) {
       const entries = Object.fromEntries(this.store(section).everything());
       // A section that was not an object is written back as it was, unless we now have entries for it.
@@ -83,8 +88,9 @@ export class SerializableTokenCache extends TokenCache {
       out[section] = entries;
     }
     for (const [name, value] of this.extraMembers) if (!Object.hasOwn(out, name)) out[name] = value;
+    const text = stringifyCache(out);
     this.changed = false;
-    return JSON.stringify(out);
+    return text;
   }
 
   /**
@@ -95,6 +101,7 @@ export class SerializableTokenCache extends TokenCache {
    * report. Empty text means an empty cache.
    */
   deserialize(text: string, options: DeserializeOptions = {}): DeserializeReport {
+    if (typeof text !== 'string') throw new InvalidArgumentError(`deserialize() takes the blob as a string, got ${text === null ? 'null' : typeof text}`);
     const { root, skipped, syntaxError } = text.trim() === '' ? { root: {}, skipped: [] } : salvageJson(text);
     const dropped: DroppedEntry[] = skipped.map((p: SalvageProblem) => ({ ...p }));
     const unusable: DroppedEntry[] = [];
@@ -133,11 +140,11 @@ export class SerializableTokenCache extends TokenCache {
     };
 
     if (options.strict && !report.ok) {
-      const salvaged: Record<string, Record<string, unknown>> = {};
-      for (const a of accepted) (salvaged[a.section] ??= {})[a.key] = a.entry;
+      const salvaged = jsonObject() as Record<string, Record<string, unknown>>;
+      for (const a of accepted) (salvaged[a.section] ??= jsonObject())[a.key] = a.entry;
       throw new CacheCorruptError(
         `token cache blob is corrupt: ${dropped.length} entries lost${syntaxError ? `, ${syntaxError.message} at offset ${syntaxError.offset}` : ''}`,
-        { recovered: { report, text: JSON.stringify({ ...Object.fromEntries(extra), ...salvaged }) } },
+        { recovered: { report, text: stringifyCache({ ...Object.fromEntries(extra), ...salvaged }) } },
       );
     }
 

@@ -443,12 +443,17 @@ function describeEvent(event: CacheAddEvent): string {
   const masked = (o: Readonly<Record<string, unknown>> | undefined, secret: ReadonlySet<string>) =>
     o && Object.fromEntries(Object.entries(o).map(([k, v]) => [k, secret.has(k) && v !== undefined ? '********' : v]));
   const { response, data, idTokenClaims, replacesRefreshToken, ...rest } = event;
-  return JSON.stringify({
-    ...rest,
-    response: masked(response, RESPONSE_SECRETS),
-    ...(data ? { data: masked(data, DATA_SECRETS) } : {}),
-    ...(replacesRefreshToken ? { replacesRefreshToken: '********' } : {}),
-  });
+  try {
+    return JSON.stringify({
+      ...rest,
+      response: masked(response, RESPONSE_SECRETS),
+      ...(data ? { data: masked(data, DATA_SECRETS) } : {}),
+      ...(replacesRefreshToken ? { replacesRefreshToken: '********' } : {}),
+    });
+  } catch {
+    // A reply member nested thousands deep (JSON.stringify's RangeError) must not fail the add over a log line.
+    return '(a reply too deeply nested to describe)';
+  }
 }
 
 const RESPONSE_SECRETS: ReadonlySet<string> = new Set(['access_token', 'refresh_token', 'id_token', 'id_token_claims', 'client_info', 'username']);

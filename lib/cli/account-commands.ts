@@ -5,7 +5,7 @@ import type { CliIo } from './io.js';
 import { accountLines, json } from './output.js';
 
 export async function runAccountsCommand(args: AccountsArgs, io: CliIo): Promise<number> {
-  const { app } = await createCliApp(args, io);
+  const { app } = await createCliApp(args, io, { readOnly: true });
   const accounts = await app.getAccounts(args.username);
   io.stdout.write(args.json ? json(accounts) : accountLines(accounts));
   return 0;

@@ -40,14 +40,19 @@ export function appOptionsFromArgs(args: AppArgs & { broker?: boolean }, io: Pic
   };
 }
 
-export async function createCliApp(args: AppArgs & { broker?: boolean }, io: Pick<CliIo, 'stderr'>): Promise<CliApp> {
+/** `readOnly`: the command only reads the cache, so the --cache file is never written (see openCacheFile). */
+export async function createCliApp(
+  args: AppArgs & { broker?: boolean },
+  io: Pick<CliIo, 'stderr'>,
+  options: { readOnly?: boolean } = {},
+): Promise<CliApp> {
   // The cache's own warnings (a damaged file repaired, a stale lock) reach the user even without --verbose.
   const cacheLogger = createLogger({
     level: args.verbose ? 'verbose' : 'warning',
     piiLoggingEnabled: false,
     callback: logToStderr(io),
   });
-  const cacheFile = args.cacheFile === undefined ? undefined : await openCacheFile(args.cacheFile, { logger: cacheLogger });
+  const cacheFile = args.cacheFile === undefined ? undefined : await openCacheFile(args.cacheFile, { logger: cacheLogger, ...(options.readOnly && { readOnly: true }) });
   const app = new PublicClientApplication({
     ...appOptionsFromArgs(args, io),
     ...(cacheFile && { tokenCache: cacheFile.cache }),

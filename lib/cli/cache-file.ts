@@ -9,18 +9,28 @@ import { resolve } from 'node:path';
 import type { Logger } from '../app/logger.js';
 import { FilePersistence } from '../cache/persistence/file-persistence.js';
 import { PersistentTokenCache } from '../cache/persistence/persistent-token-cache.js';
+import { SerializableTokenCache } from '../cache/serializable-token-cache.js';
 
 export interface CacheFile {
   readonly path: string;
-  readonly cache: PersistentTokenCache;
+  readonly cache: SerializableTokenCache;
   /** Resolves once every change is on disk; rejects when it cannot be written. */
   save(): Promise<void>;
 }
 
-export async function openCacheFile(path: string, options: { logger?: Logger } = {}): Promise<CacheFile> {
+/**
+ * `readOnly`: the file is read once and never written, not even to repair it (a read-only
+ * command must not replace a file it cannot parse); what it holds is salvaged in memory.
+ */
+export async function openCacheFile(path: string, options: { logger?: Logger; readOnly?: boolean } = {}): Promise<CacheFile> {
   const absolute = resolve(path);
-  const cache = await PersistentTokenCache.open(new FilePersistence(absolute, { allowPlaintext: true }), {
-    ...(options.logger && { logger: options.logger }),
-  });
+  const persistence = new FilePersistence(absolute, { allowPlaintext: true });
+  const logger = options.logger && { logger: options.logger };
+  if (options.readOnly) {
+    const cache = new SerializableTokenCache({ ...logger });
+    cache.deserialize((await persistence.load()) ?? '');
+    return { path: absolute, cache, save: () => Promise.resolve() };
+  }
+  const cache = await PersistentTokenCache.open(persistence, { ...logger });
   return { path: absolute, cache, save: () => cache.afterAccess() };
 }

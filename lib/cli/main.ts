@@ -23,7 +23,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (e instanceof UsageError) return usage(e, argv[0], io);
     throw e;
   }
-  // Only token waits on the user; the other commands keep Node's default Ctrl-C (exit at once).
+  // Only token waits on the user; the other commands keep Node's default Ctrl-C and SIGTERM (exit at once).
   const cancel = cancellation(io, args.command === 'token');
   try {
     return await run(args, io, cancel.signal);
@@ -74,11 +74,11 @@ function failure(e: unknown, signal: AbortSignal, io: CliIo): number {
 }
 
 /**
- * Ctrl-C aborts the running command through an AbortSignal, so the loopback
- * server closes and the spinner clears; a second Ctrl-C exits at once. A caller
- * that passes io.signal owns cancellation and SIGINT is left alone.
+ * Ctrl-C, or SIGTERM (a service manager, `kill`), aborts the running command through an
+ * AbortSignal, so the loopback server closes and the spinner clears; a second one exits at
+ * once. A caller that passes io.signal owns cancellation and the signals are left alone.
  */
-function cancellation(io: CliIo, handleSigint: boolean): { signal: AbortSignal; dispose(): void } {
+function cancellation(io: CliIo, handleSignals: boolean): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const external = io.signal;
   if (external) {
@@ -87,11 +87,18 @@ function cancellation(io: CliIo, handleSigint: boolean): { signal: AbortSignal; 
     else external.addEventListener('abort', forward, { once: true });
     return { signal: controller.signal, dispose: () => external.removeEventListener('abort', forward) };
   }
-  if (!handleSigint) return { signal: controller.signal, dispose: () => {} };
-  const onSigint = (): void => {
+  if (!handleSignals) return { signal: controller.signal, dispose: () => {} };
+  const onSignal = (name: NodeJS.Signals): void => {
     if (controller.signal.aborted) process.exit(ExitCode.Cancelled);
-    controller.abort(new AbortError('Interrupted (Ctrl-C)'));
+    controller.abort(new AbortError(name === 'SIGINT' ? 'Interrupted (Ctrl-C)' : `Terminated (${name})`));
   };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }

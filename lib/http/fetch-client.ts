@@ -2,7 +2,8 @@
  * The default transport, over Node's built-in fetch (undici).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AbortError, NetworkError, TimeoutError } from '../errors.js';
+import { AbortError, MalformedResponseError, NetworkError, TimeoutError } from '../errors.js';
+import { timerDelay } from '../timers.js';
 import { parseRetryAfter } from './throttling.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 
@@ -19,9 +20,15 @@ export interface FetchHttpClientOptions {
    * request's time budget. Default true.
    */
   retryThrottledGet?: boolean;
+  /**
+   * Largest response body read, in bytes; a bigger one is cut off unread past this point and the
+   * request fails with MalformedResponseError. Default 4 MiB, far more than any OAuth or discovery reply.
+   */
+  maxResponseBytes?: number;
 }
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Error codes meaning "the server never saw or never answered this request":
@@ -40,6 +47,7 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
   const defaultTimeout = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   const retry = options.retryOnConnectionError ?? true;
   const retryThrottledGet = options.retryThrottledGet ?? true;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return {
     async send(request: HttpRequest): Promise<HttpResponse> {
       const timeoutMs = request.timeoutMs ?? defaultTimeout;
@@ -49,7 +57,7 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
       const timer = setTimeout(() => {
         timedOut = true;
         deadline.abort(new TimeoutError(`HTTP ${request.method} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
+      }, timerDelay(timeoutMs));
       const onCallerAbort = (): void => deadline.abort(request.signal?.reason);
       if (request.signal?.aborted) onCallerAbort();
       else request.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -85,11 +93,16 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
             throw translate(e, 'before a response (retrying after Retry-After)');
           }
         }
-        let body: string;
+        let body: string | undefined;
         try {
-          body = await response.text();
+          body = await readCapped(response, maxResponseBytes);
         } catch (e) {
           throw translate(e, 'while reading the response body');
+        }
+        if (body === undefined) {
+          throw new MalformedResponseError(`${describe()} replied with a body larger than ${maxResponseBytes} bytes`, {
+            status: response.status,
+          });
         }
         const headers: Record<string, string> = {};
         // Headers iteration yields lower-cased names already; lower-case anyway to not depend on it.
@@ -110,8 +123,28 @@ function fetchOnce(request: HttpRequest, signal: AbortSignal): Promise<Response>
     method: request.method,
     headers: request.headers,
     body: request.method === 'POST' ? request.body : undefined,
+    // A POST carries secrets (a refresh token, a client secret): a 307/308 must never re-send them
+    // elsewhere. The 3xx reaches the caller, and the token client refuses it.
+    redirect: request.method === 'POST' ? 'manual' : 'follow',
     signal,
   });
+}
+
+/** The body as text, or undefined (and the rest left unread) once it passes `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      // Leaving the loop cancels the stream: nothing past the cap is downloaded.
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  // As Response.text() does: UTF-8, a byte order mark dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /**

@@ -44,17 +44,18 @@ const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /**
  * Seconds a Retry-After value asks for: delta-seconds or an HTTP-date.
- * Undefined when absent or unreadable. (The transport's retry and error
+ * Undefined when absent or unreadable; at most MAX_RETRY_AFTER_SECONDS. (The transport's retry and error
  * results use this; throttling reads delta-seconds only, as the reference does.)
  */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
-  if (/^\d+$/.test(text)) return Number.parseInt(text, 10);
+  // Capped like the throttling layer's replay: a server asking for 1e20 seconds gets an hour.
+  if (/^\d+$/.test(text)) return Math.min(MAX_RETRY_AFTER_SECONDS, Number.parseInt(text, 10));
   // Every HTTP-date form starts with a day name; Date.parse alone would accept "-5" as a year.
   const when = /^[a-z]{3}/i.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(when)) return undefined;
-  return Math.max(0, Math.ceil((when - nowMs) / 1000));
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Math.ceil((when - nowMs) / 1000)));
 }
 
 /** A header by name, whatever case a custom client used; tolerates a reply without headers. */

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AbortError, BrowserInteractionTimeoutError, InvalidArgumentError, NetworkError } from '../errors.js';
+import { timerDelay } from '../timers.js';
 import { renderErrorPage, renderSuccessPage } from './response-pages.js';
 
 export interface LoopbackServerOptions {
@@ -34,6 +35,14 @@ export interface LoopbackServer {
 
 // An authorization response is a handful of short parameters; anything bigger is not one.
 const MAX_BODY_BYTES = 64 * 1024;
+// A browser sends its headers at once; a client that trickles them only holds a socket open.
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * What an error redirect may carry into the result (RFC 6749 4.1.2.1, RFC 9207's iss, and
+ * Entra's error_subcode): anything else a forged redirect adds stays out.
+ */
+const ERROR_RESULT_FIELDS = ['error', 'error_description', 'error_uri', 'error_subcode', 'state', 'iss'] as const;
 
 function validate(options: LoopbackServerOptions): void {
   if (!options || typeof options.expectedState !== 'string' || options.expectedState.length === 0) {
@@ -45,6 +54,33 @@ function validate(options: LoopbackServerOptions): void {
   }
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new InvalidArgumentError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+  }
+}
+
+/** Why a request is refused; the handler answers it with its status, for that request only. */
+class RequestRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+  ) {
+    super(error);
+  }
+}
+
+/** The parameters of an accepted callback; an error redirect keeps only the OAuth error fields. */
+function authResponseFrom(params: URLSearchParams): Record<string, string> {
+  const all = Object.fromEntries(params);
+  if (all.error === undefined) return all;
+  const result: Record<string, string> = {};
+  for (const name of ERROR_RESULT_FIELDS) if (all[name] !== undefined) result[name] = all[name];
+  return result;
+}
+
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    throw new RequestRefused(400, 'invalid_request');
   }
 }
 
@@ -87,7 +123,14 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   response.catch(() => undefined);
 
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer(
+    // The caps are enforced by a sweep every connectionsCheckingInterval (30 s by default): check often enough to keep them.
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
+    (req, res) => {
+      // Whatever a request does (a URL that does not parse, a body cut off mid-way), only it fails.
+      handle(req, res).catch((e: unknown) => refuse(res, e instanceof RequestRefused ? e : new RequestRefused(500, 'server_error')));
+    },
+  );
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -121,8 +164,18 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     void close();
   }
 
+  function refuse(res: ServerResponse, refused: RequestRefused): void {
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    sendHtml(res, refused.status, renderErrorPage({ error: refused.error }, options.errorPage));
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // A reset connection must not become an unhandled 'error' event.
+    res.on('error', () => res.destroy());
+    const url = requestUrl(req);
     if (url.pathname !== '/') return sendHtml(res, 404, renderErrorPage({ error: 'not_found' }, options.errorPage));
     let params: URLSearchParams;
     if (req.method === 'GET') {
@@ -143,7 +196,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         renderErrorPage({ error: 'state_mismatch', error_description: 'This response does not belong to the pending sign-in.' }, options.errorPage),
       );
     }
-    const result = Object.fromEntries(params);
+    const result = authResponseFrom(params);
     const page =
       result.error === undefined
         ? renderSuccessPage(options.successPage)
@@ -163,7 +216,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   if (options.timeoutMs !== undefined) {
     timer = setTimeout(
       () => finish(new BrowserInteractionTimeoutError(`No authorization response arrived within ${options.timeoutMs} ms`)),
-      options.timeoutMs,
+      timerDelay(options.timeoutMs),
     );
   }
   signal?.addEventListener('abort', onAbort, { once: true });

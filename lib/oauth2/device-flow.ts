@@ -1,4 +1,5 @@
 import { AbortError, MalformedResponseError } from '../errors.js';
+import { timerDelay } from '../timers.js';
 import type { HttpClient } from '../http/types.js';
 import { parseOAuthReply, requireFields } from './token-client.js';
 import type { ErrorResponse, TokenResponse } from './types.js';
@@ -99,7 +100,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, timerDelay(ms));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

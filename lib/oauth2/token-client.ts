@@ -23,14 +23,9 @@ export interface TokenRequestOptions {
   signal?: AbortSignal;
 }
 
-const BODY_PREFIX = 80;
-
 function malformed(message: string, res: HttpResponse, cause?: unknown): MalformedResponseError {
-  return new MalformedResponseError(`${message} (HTTP ${res.status})`, {
-    status: res.status,
-    body: res.body.slice(0, BODY_PREFIX),
-    cause,
-  });
+  // The error keeps a redacted prefix; it needs the start whole so that redaction sees each secret's name.
+  return new MalformedResponseError(`${message} (HTTP ${res.status})`, { status: res.status, body: String(res.body ?? ''), cause });
 }
 
 /**
@@ -38,6 +33,10 @@ function malformed(message: string, res: HttpResponse, cause?: unknown): Malform
  * value whatever the status; anything else that is not a 2xx JSON object throws.
  */
 export function parseOAuthReply(res: HttpResponse, what: string): Record<string, unknown> | ErrorResponse {
+  if (res.status >= 300 && res.status < 400) {
+    // Token requests never follow redirects: following one would re-send the grant elsewhere.
+    throw malformed(`${what} redirected the request, which token requests never follow`, res);
+  }
   let json: unknown;
   try {
     json = JSON.parse(res.body);
@@ -64,12 +63,23 @@ export function requireFields(obj: Record<string, unknown>, fields: readonly str
   if (missing.length > 0) throw malformed(`${what} replied without ${missing.join(', ')}`, res);
 }
 
+/** Lifetimes a token reply may carry: seconds (expires_on: epoch seconds), as numbers or, from AADv1-like endpoints, strings. */
+const LIFETIME_FIELDS = ['expires_in', 'ext_expires_in', 'refresh_in', 'expires_on'] as const;
+
+function isSeconds(v: unknown): boolean {
+  return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^\s*[+-]?\d+(?:\.\d+)?\s*$/.test(v));
+}
+
 /** Turns a token endpoint's HTTP reply into a TokenResponse or an ErrorResponse value. */
 export function parseTokenResponse(res: HttpResponse): TokenResponse | ErrorResponse {
   const obj = parseOAuthReply(res, 'Token endpoint');
   if (typeof obj.error === 'string') return obj as ErrorResponse;
   // RFC 6749 requires access_token; some OIDC providers answer an openid-only request with just id_token.
   if (typeof obj.id_token !== 'string') requireFields(obj, ['access_token'], res, 'Token endpoint');
+  for (const field of LIFETIME_FIELDS) {
+    const v = obj[field];
+    if (v !== undefined && v !== null && !isSeconds(v)) throw malformed(`Token endpoint replied with a ${field} that is not a number`, res);
+  }
   return obj as TokenResponse;
 }
 

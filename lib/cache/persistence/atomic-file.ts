@@ -4,9 +4,10 @@
  * ever creates a file or directory others can read.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs, type BigIntStats, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PersistenceError } from '../../errors.js';
 import { isProcessAlive } from './process-liveness.js';
 
 const isWindows = process.platform === 'win32';
@@ -20,12 +21,50 @@ export async function ensureParentDir(path: string): Promise<void> {
   await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 });
 }
 
+/** What a non-file at one of our paths is, for the message that refuses it. */
+function kindOf(s: Stats | BigIntStats): string {
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a FIFO';
+  if (s.isSocket()) return 'a socket';
+  if (s.isSymbolicLink()) return 'a symbolic link';
+  return 'a device or other special file';
+}
+
+/** The refusal of a path that holds something other than a regular file. */
+export function notAFileError(path: string, s: Stats | BigIntStats): PersistenceError {
+  return new PersistenceError(`${path} is ${kindOf(s)}, not a file; move it away to use this cache`);
+}
+
+/** A path that does not exist, unless a symbolic link pointing nowhere sits there (which a write would replace). */
+async function refuseDanglingLink(path: string): Promise<void> {
+  const s = await fs.lstat(path).catch(() => undefined);
+  if (s?.isSymbolicLink()) throw new PersistenceError(`${path} is a symbolic link to nothing; remove it to use this cache`);
+}
+
+// O_NONBLOCK makes opening a FIFO return at once instead of waiting forever for a writer (it is 0 on Windows).
+const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
+/**
+ * The file's bytes, undefined when there is none. Never blocks: anything but a regular file
+ * (or a link to one) at the path (a FIFO, a directory, a socket, a dangling link) is a PersistenceError.
+ */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
+  let handle: fs.FileHandle;
   try {
-    return await fs.readFile(path);
+    handle = await fs.open(path, READ_FLAGS);
   } catch (e) {
-    if (isErrno(e, 'ENOENT')) return undefined;
-    throw e;
+    if (!isErrno(e, 'ENOENT')) throw new PersistenceError(`cannot read ${path}`, { cause: e });
+    await refuseDanglingLink(path);
+    return undefined;
+  }
+  try {
+    const s = await handle.stat();
+    if (!s.isFile()) throw notAFileError(path, s);
+    return await handle.readFile();
+  } catch (e) {
+    throw e instanceof PersistenceError ? e : new PersistenceError(`cannot read ${path}`, { cause: e });
+  } finally {
+    await handle.close();
   }
 }
 
@@ -63,8 +102,30 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
  * that would only make the newest version survive a power cut (the old one is
  * intact either way) and it doubles the cost of every cache write.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  return asPersistenceError(`cannot write ${path}`, () => writeAndRename(path, data));
+}
+
+/** Runs a file operation; whatever it throws becomes a PersistenceError saying `what` failed (typed ones pass through). */
+export async function asPersistenceError<T>(what: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (e) {
+    throw e instanceof PersistenceError ? e : new PersistenceError(what, { cause: e });
+  }
+}
+
+async function writeAndRename(path: string, data: string | Uint8Array): Promise<void> {
   await ensureParentDir(path);
+  // rename() would replace a FIFO, a socket or a dangling link silently, and fail on a directory with a raw EISDIR.
+  const existing = await fs.lstat(path).catch(() => undefined);
+  if (existing?.isSymbolicLink()) {
+    const target = await fs.stat(path).catch(() => undefined);
+    if (!target) throw new PersistenceError(`${path} is a symbolic link to nothing; remove it to use this cache`);
+    if (!target.isFile()) throw notAFileError(path, target);
+  } else if (existing && !existing.isFile()) {
+    throw notAFileError(path, existing);
+  }
   const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   const handle = await fs.open(temp, 'wx', 0o600);
   let renamed = false;
@@ -84,6 +145,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
+/** A set-aside copy holds tokens too: owner-only, whatever mode the original had. */
+async function makePrivate(path: string): Promise<void> {
+  if (!isWindows) await fs.chmod(path, 0o600);
+}
+
 /** Moves a file to `<path>.<label>-<epoch ms>` without overwriting anything; undefined when there was no file. */
 export async function moveAside(path: string, label: string, now = Date.now()): Promise<string | undefined> {
   for (let n = 0; n < 100; n++) {
@@ -92,6 +158,7 @@ export async function moveAside(path: string, label: string, now = Date.now()): 
       // link() fails on an existing target where rename() would silently replace it.
       await fs.link(path, target);
       await fs.unlink(path);
+      await makePrivate(target);
       return target;
     } catch (e) {
       if (isErrno(e, 'ENOENT')) return undefined;
@@ -100,12 +167,13 @@ export async function moveAside(path: string, label: string, now = Date.now()): 
         // File systems without hard links: take the first free name and rename.
         if (await fileStamp(target)) continue;
         await renameWithRetry(path, target);
+        await makePrivate(target);
         return target;
       }
       throw e;
     }
   }
-  throw new Error(`no free name to move ${path} aside`);
+  throw new PersistenceError(`no free name to move ${path} aside`);
 }
 
 /**
@@ -146,14 +214,14 @@ export class AtomicFile {
   }
 
   async removeOrphanTempFiles(): Promise<void> {
-    await sweepOrphanTempFiles(this.path);
+    await asPersistenceError(`cannot clean up after a writer of ${this.path} that died`, () => sweepOrphanTempFiles(this.path));
   }
 
   stamp(): Promise<string | undefined> {
-    return fileStamp(this.path);
+    return asPersistenceError(`cannot inspect ${this.path}`, () => fileStamp(this.path));
   }
 
   moveAside(): Promise<string | undefined> {
-    return moveAside(this.path, 'corrupt');
+    return asPersistenceError(`cannot move the damaged ${this.path} aside`, () => moveAside(this.path, 'corrupt'));
   }
 }

@@ -6,6 +6,8 @@
  * sections and members we do not know, comes from theirs. So a writer never
  * erases what another process wrote since it last read the file.
  */
+import { jsonObject } from '../cache-json.js';
+
 export type CacheJson = Record<string, unknown>;
 
 export interface CacheChanges {
@@ -48,7 +50,7 @@ export interface MergeResult {
 
 /** Applies our changes to theirs. Theirs is not modified; untouched sections are shared, not copied. */
 export function applyCacheChanges(theirs: CacheJson, changes: CacheChanges): MergeResult {
-  const merged: CacheJson = { ...theirs };
+  const merged = jsonObject(theirs);
   let changedTheirs = false;
   for (const name of changes.removedMembers) {
     if (Object.hasOwn(merged, name)) {
@@ -59,7 +61,8 @@ export function applyCacheChanges(theirs: CacheJson, changes: CacheChanges): Mer
   for (const [name, keys] of changes.entries) {
     if (keys.size === 0) continue;
     const current = merged[name];
-    const section: Record<string, unknown> = isPlainObject(current) ? { ...current } : {};
+    // Prototype-less, so an entry keyed `__proto__` is stored like any other.
+    const section = jsonObject(isPlainObject(current) ? current : undefined);
     let touched = false;
     for (const [key, entry] of keys) {
       if (entry === undefined) {

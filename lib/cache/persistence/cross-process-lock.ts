@@ -11,7 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../app/logger.js';
 import { silentLogger } from '../../app/logger.js';
 import { PersistenceError } from '../../errors.js';
-import { ensureParentDir, isErrno } from './atomic-file.js';
+import { timerDelay } from '../../timers.js';
+import { asPersistenceError, ensureParentDir, isErrno, notAFileError, readIfExists } from './atomic-file.js';
 import { isProcessAlive } from './process-liveness.js';
 
 /** Options of {@link CrossProcessLock}. */
@@ -63,14 +64,23 @@ function sameLock(a: LockIdentity, b: LockIdentity): boolean {
   return a.ino === b.ino && a.dev === b.dev && a.mtimeNs === b.mtimeNs && a.content === b.content;
 }
 
+/**
+ * The lock file there now, undefined when there is none. We only ever create regular files
+ * there, so anything else (a link, even a dangling one, a FIFO, a directory) is refused:
+ * it would never go away by itself, and reading a FIFO would block.
+ */
 async function identify(path: string): Promise<LockIdentity | undefined> {
+  let s: BigIntStats;
   try {
-    const [s, content] = await Promise.all([fs.stat(path, { bigint: true }), fs.readFile(path, 'utf8')]);
-    return { ino: s.ino, dev: s.dev, mtimeNs: s.mtimeNs, content };
+    s = await fs.lstat(path, { bigint: true });
   } catch (e) {
     if (isErrno(e, 'ENOENT')) return undefined;
-    throw e;
+    throw new PersistenceError(`cannot inspect the cache lock ${path}`, { cause: e });
   }
+  if (!s.isFile()) throw notAFileError(path, s);
+  // Gone between lstat and read: released meanwhile.
+  const content = await readIfExists(path);
+  return content === undefined ? undefined : { ino: s.ino, dev: s.dev, mtimeNs: s.mtimeNs, content: content.toString('utf8') };
 }
 
 export function ownerPid(content: string): number | undefined {
@@ -122,9 +132,13 @@ export class CrossProcessLock {
   /**
    * Waits for the lock; release what it returns.
    *
-   * @throws PersistenceError when timeoutMs passes first.
+   * @throws PersistenceError when timeoutMs passes first, or the lock file cannot be used.
    */
-  async acquire(): Promise<HeldLock> {
+  acquire(): Promise<HeldLock> {
+    return asPersistenceError(`cannot take the cache lock ${this.path}`, () => this.waitForLock());
+  }
+
+  private async waitForLock(): Promise<HeldLock> {
     const deadline = Date.now() + this.timeoutMs;
     let delay = this.retryDelayMs;
     let tookOverStale = false;
@@ -133,8 +147,8 @@ export class CrossProcessLock {
       if (held) return held;
       const recovery = await this.recoverIfStale();
       tookOverStale ||= recovery === 'took-over';
-      if (recovery !== 'wait') continue;
       const left = deadline - Date.now();
+      // Checked on every path, 'retry' too: a lock that keeps coming back must not spin past it.
       if (left <= 0) {
         const holder = await identify(this.path).catch(() => undefined);
         const pid = holder ? ownerPid(holder.content) : undefined;
@@ -142,7 +156,8 @@ export class CrossProcessLock {
           `timed out after ${this.timeoutMs} ms waiting for the cache lock ${this.path}${pid ? ` held by process ${pid}` : ''}`,
         );
       }
-      await sleep(Math.min(left, delay * (0.5 + Math.random())));
+      if (recovery !== 'wait') continue;
+      await sleep(timerDelay(Math.min(left, delay * (0.5 + Math.random()))));
       delay = Math.min(delay * 1.5, this.retryDelayMs * 10);
     }
   }
@@ -190,7 +205,7 @@ export class CrossProcessLock {
           if (!released) current = { ...current, mtimeNs: s.mtimeNs };
         })
         .catch(() => {});
-    }, Math.max(50, this.staleAfterMs / 4));
+    }, timerDelay(Math.max(50, this.staleAfterMs / 4)));
     beat.unref();
     return {
       tookOverStale,
@@ -202,7 +217,7 @@ export class CrossProcessLock {
         // Remove only our own lock: if it was taken over, the file there now is someone else's.
         const now = await identify(this.path).catch(() => undefined);
         if (now && now.ino === current.ino && now.dev === current.dev && now.content === current.content) {
-          await fs.rm(this.path, { force: true });
+          await asPersistenceError(`cannot remove the cache lock ${this.path}`, () => fs.rm(this.path, { force: true }));
         } else {
           this.logger.log('warning', `cache lock ${this.path} was taken over while held; a write may have raced`);
         }

@@ -15,6 +15,7 @@
  * soon as they happen (autoFlush), so direct users of the cache need no hooks.
  */
 import { CacheCorruptError } from '../../errors.js';
+import { stringifyCache } from '../cache-json.js';
 import { cacheSections, type CacheSection } from '../entries.js';
 import { salvageJson } from '../salvage-json.js';
 import { SerializableTokenCache } from '../serializable-token-cache.js';
@@ -206,13 +207,14 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
       const changes = this.changesSinceSync();
       const snapshot = this.snapshot();
       const cleared = this.cleared;
-      this.dirty = false;
-      this.cleared = false;
       const { merged, changedTheirs } = applyCacheChanges(theirs.json, changes);
       const behind = this.memoryBehind || (fresh && Object.keys(theirs.json).length > 0);
+      // Serialized before anything is marked clean: content that cannot be written leaves the cache dirty and rejects.
+      const text = changedTheirs || mustWrite ? stringifyCache(merged) : undefined;
+      this.dirty = false;
+      this.cleared = false;
 
-      if (changedTheirs || mustWrite) {
-        const text = JSON.stringify(merged);
+      if (text !== undefined) {
         try {
           await this.persistence.save(text);
         } catch (e) {
@@ -236,7 +238,7 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
     if (!disk) return;
     this.loading = true;
     try {
-      this.deserialize(disk.text ?? JSON.stringify(disk.json));
+      this.deserialize(disk.text ?? stringifyCache(disk.json));
     } finally {
       this.loading = false;
     }
@@ -287,7 +289,7 @@ export class PersistentTokenCache extends SerializableTokenCache implements Cach
     const salvage = salvageJson(text);
     if (!salvage.syntaxError && salvage.skipped.length === 0) return { json: salvage.root, text };
     const where = salvage.syntaxError ? `broken at offset ${salvage.syntaxError.offset}` : `${salvage.skipped.length} unreadable entries`;
-    return { json: salvage.root, text: JSON.stringify(salvage.root), damage: `the stored cache is damaged (${where})` };
+    return { json: salvage.root, text: stringifyCache(salvage.root), damage: `the stored cache is damaged (${where})` };
   }
 
   private async setAside(damage: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -167,6 +167,19 @@ describe('brokerbridge token', () => {
     expect(io.stdout.text).toBe('');
   });
 
+  it('SIGTERM cancels like Ctrl-C: the loopback server closes and the exit code is 130 (issue 11 item 15)', async () => {
+    const io = captureIo({
+      openBrowser: async () => {
+        // Delivered the way Node delivers a real SIGTERM to its listeners, without killing the test worker.
+        setTimeout(() => process.emit('SIGTERM', 'SIGTERM'), 10);
+        throw new Error('no display');
+      },
+    });
+    expect(await main(['token', ...app(), '-s', SCOPE, '--timeout', '20'], io)).toBe(130);
+    expect(io.stderr.text).toMatch(/Cancelled\.\n$/);
+    expect(process.listenerCount('SIGTERM')).toBe(0);
+  });
+
   it('--pop-url gets a Proof-of-Possession token: the output is a signed HTTP request', async () => {
     await signIn();
     const io = captureIo();
@@ -242,6 +255,18 @@ describe('brokerbridge accounts and logout', () => {
     const empty = captureIo();
     expect(await main(['accounts', ...app(), '--cache', cachePath], empty)).toBe(0);
     expect(empty.stdout.text).toBe('No accounts in the cache.\n');
+  });
+});
+
+describe('read-only commands never write (issue 11 item 15)', () => {
+  it('accounts leaves a --cache file it cannot parse exactly as it was', async () => {
+    const notACache = 'these are my notes, not a token cache\n';
+    await writeFile(cachePath, notACache, { mode: 0o644 });
+    const io = captureIo();
+    expect(await main(['accounts', ...app(), '--cache', cachePath], io)).toBe(0);
+    expect(io.stdout.text).toBe('No accounts in the cache.\n');
+    expect(await readFile(cachePath, 'utf8')).toBe(notACache);
+    expect((await readdir(dir)).sort()).toEqual(['cache.json']);
   });
 });
 
