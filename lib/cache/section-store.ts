@@ -20,7 +20,12 @@ export interface LookupStats {
   entriesExamined: number;
 }
 
+/** Told of every write to a store: the entry stored, or the one removed (with removed = true). */
+export type StoreObserver = (key: string, entry: unknown, removed: boolean) => void;
+
 export class SectionStore<E extends object, I extends string> {
+  /** @internal A distributed cache's way to learn what changed without diffing the whole cache. */
+  observer: StoreObserver | undefined;
   private readonly records = new Map<string, StoredRecord<E>>();
   /**
    * Entries we cannot use (another SDK's shape, missing fields): kept verbatim
@@ -64,6 +69,7 @@ export class SectionStore<E extends object, I extends string> {
       const ik = keyOf(frozen);
       if (ik !== undefined) index.add(ik, key);
     }
+    this.observer?.(key, frozen, false);
     return frozen;
   }
 
@@ -76,6 +82,7 @@ export class SectionStore<E extends object, I extends string> {
       const ik = keyOf(record.entry);
       if (ik !== undefined) index.delete(ik, key);
     }
+    this.observer?.(key, record.entry, true);
     return true;
   }
 
@@ -127,6 +134,7 @@ export class SectionStore<E extends object, I extends string> {
   }
 
   clear(): void {
+    if (this.observer) for (const r of this.records.values()) this.observer(r.key, r.entry, true);
     this.records.clear();
     this.opaque.clear();
     for (const { index } of this.indexList) index.clear();
