@@ -91,6 +91,39 @@ describe('DistributedTokenCache on redis-server', () => {
     expect(coldCache.partitionCount).toBe(1);
   });
 
+  it('L1 is bounded in entries: least recently used partitions leave memory and come back in one read', async () => {
+    const cache = await newCache({ maxEntries: 6 });
+    const a = newApp(cache);
+    await a.acquireTokenByUsernamePassword(entra.alice.username, entra.alice.password!, SCOPES);
+    const alice = await accountOf(a, entra.alice.username);
+    await a.acquireTokenByUsernamePassword(entra.bob.username, entra.bob.password!, SCOPES);
+    // Each user's partition holds 4 entries (AT, RT, ID token, account): the second pushes the first out.
+    expect(cache.entriesInMemory).toBeLessThanOrEqual(6);
+    expect(cache.partitionCount).toBe(1);
+    const before = tokenRequests().length;
+    expect((await a.acquireTokenSilent(SCOPES, alice))?.token_source).toBe('cache');
+    expect(tokenRequests().length).toBe(before);
+    expect(cache.entriesInMemory).toBeLessThanOrEqual(6);
+  });
+
+  it('another instance\'s write makes this instance\'s copy stale; the next call reads the new token', async () => {
+    const a = newApp(await newCache());
+    const b = newApp(await newCache());
+    await a.acquireTokenByUsernamePassword(entra.alice.username, entra.alice.password!, SCOPES);
+    const alice = await accountOf(a, entra.alice.username);
+    expect((await b.acquireTokenSilent(SCOPES, alice))?.token_source).toBe('cache');
+    const refreshed = await a.acquireTokenSilent(SCOPES, alice, { forceRefresh: true });
+    // b's copy is stale from the notice, or from the staleness bound at the latest; either way the next read is the store's.
+    const deadline = Date.now() + 30_000;
+    let seen = await b.acquireTokenSilent(SCOPES, alice);
+    while (seen?.access_token !== refreshed?.access_token && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      seen = await b.acquireTokenSilent(SCOPES, alice);
+    }
+    expect(seen?.access_token).toBe(refreshed?.access_token);
+    expect(seen?.token_source).toBe('cache');
+  });
+
   it('OBO and client credentials get partitions of their own; each is found by a cold instance', async () => {
     const a = newApp(await newCache());
     const cc = (await a.acquireTokenForClient(APP_SCOPES)) as TokenResult;
