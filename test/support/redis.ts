@@ -70,14 +70,16 @@ function rawCommand(port: number, args: string[], timeoutMs = 5000): Promise<str
   });
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** durable: false turns the append-only file off (benchmarks measure the cache, not the disk). */
+export async function startRedis(options: { durable?: boolean } = {}): Promise<TestRedis> {
+  const persistence = options.durable === false ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always'];
   const dir = await mkdtemp(join(tmpdir(), 'bb-redis-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
   const launch = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--protected-mode', 'yes'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence, '--protected-mode', 'yes'],
       { stdio: 'ignore' },
     );
     await waitForPing(port);
