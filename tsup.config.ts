@@ -2,9 +2,9 @@ import { rmSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 const shared = {
-  // Optional native dependencies are loaded at run time, never bundled; so is tsx, which
+  // Optional dependencies (native ones, and the redis client of DistributedTokenCache) are loaded at run time, never bundled; so is tsx, which
   // `brokerbridge demo` uses only inside a source checkout, where it is a dev dependency.
-  external: ['@napi-rs/keyring', '@azure/msal-node-runtime', 'tsx'],
+  external: ['@napi-rs/keyring', '@azure/msal-node-runtime', 'tsx', 'redis'],
   // The addon loader needs its own location in both module systems.
   shims: true,
   target: 'node20',

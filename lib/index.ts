@@ -91,6 +91,15 @@ export {
   type CacheAccessHooks,
 } from './cache/persistence/persistent-token-cache.js';
 export type { Persistence } from './cache/persistence/persistence.js';
+export { DistributedTokenCache, type DistributedTokenCacheOptions } from './cache/distributed/distributed-token-cache.js';
+export { RedisCacheStore, type RedisCacheStoreOptions } from './cache/distributed/redis-store.js';
+export type { CacheAccessContext } from './cache/distributed/partition.js';
+export type {
+  DistributedCacheStore,
+  PartitionRead,
+  PartitionWrite,
+  InvalidationListener,
+} from './cache/distributed/store.js';
 export { FilePersistence, type FilePersistenceOptions } from './cache/persistence/file-persistence.js';
 export { EncryptedFilePersistence, type EncryptedFilePersistenceOptions } from './cache/persistence/keyring-persistence.js';
 export {

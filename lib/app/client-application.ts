@@ -269,7 +269,7 @@ export abstract class ClientApplication {
   async removeAccount(account: Account): Promise<void> {
     assertAccount(account);
     const authority = await this.resolveAuthority();
-    await this.cacheHooks?.beforeAccess();
+    await this.cacheHooks?.beforeAccess({ kind: 'user', homeAccountId: account.home_account_id });
     this.tokenCache.removeAccount(account.home_account_id, authority.aliases, this.clientId);
     await this.cacheHooks?.afterAccess();
   }
@@ -376,8 +376,8 @@ export abstract class ClientApplication {
   private async silentSlow(scopes: string[], account: Account, options: PreparedSilentOptions): Promise<AcquireTokenResult | null> {
     const correlationId = options.correlationId ?? newCorrelationId();
     const authority = await this.resolveAuthority();
-    // The hot path serves from memory; a miss is worth one stat to see what other processes cached.
-    await this.cacheHooks?.beforeAccess();
+    // The hot path serves from memory; a miss is worth one stat (or store round trip) to see what other processes cached.
+    await this.cacheHooks?.beforeAccess({ kind: 'user', homeAccountId: account.home_account_id });
     let fallback: TokenResult | undefined;
     let refreshReason: CacheRefreshReason = CacheRefreshReason.forceRefresh;
     if (!options.forceRefresh && !options.claimsChallenge) {

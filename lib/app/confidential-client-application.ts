@@ -106,7 +106,8 @@ export class ConfidentialClientApplication extends ClientApplication {
     const finalize = (r: AcquireTokenResult) => (prepared ? prepared.finalize(r) : r);
     let fallback: AcquireTokenResult | undefined;
     let refreshReason: CacheRefreshReason = CacheRefreshReason.forceRefresh;
-    await this.cacheHooks?.beforeAccess(); // another process may have cached it already
+    // Another process may have cached it already.
+    await this.cacheHooks?.beforeAccess({ kind: 'app', tenant: authority.tenant, clientId: this.clientId });
     if (!options.claimsChallenge) {
       const hit = this.cachedAccessToken(authority, scopes, null, keyId, extCacheKey);
       if (hit?.state === 'fresh') return finalize(this.servedFromCache(hit));
@@ -150,7 +151,7 @@ export class ConfidentialClientApplication extends ClientApplication {
   /** Drops this app's app-only tokens from the cache; the next acquireTokenForClient asks the server. */
   async removeTokensForClient(): Promise<void> {
     const authority = await this.resolveAuthority();
-    await this.cacheHooks?.beforeAccess();
+    await this.cacheHooks?.beforeAccess({ kind: 'app', tenant: authority.tenant, clientId: this.clientId });
     this.tokenCache.removeAppTokens(this.clientId, authority.aliases);
     await this.cacheHooks?.afterAccess();
   }
@@ -178,7 +179,7 @@ export class ConfidentialClientApplication extends ClientApplication {
     const authority = await this.resolveAuthority();
     const extCacheKey = sha256(userAssertion);
     const homeAccountId = homeAccountIdOfAssertion(userAssertion);
-    await this.cacheHooks?.beforeAccess();
+    await this.cacheHooks?.beforeAccess({ kind: 'obo', assertionHash: extCacheKey });
     if (!options.claimsChallenge && homeAccountId) {
       const hit = this.cachedAccessToken(authority, scopes, { home_account_id: homeAccountId, realm: authority.tenant }, undefined, extCacheKey);
       if (hit?.state === 'fresh') return this.servedFromCache(hit);

@@ -23,7 +23,12 @@ export interface LookupStats {
   entriesExamined: number;
 }
 
+/** Told of every write to a store: the entry stored, or the one removed (with removed = true). */
+export type StoreObserver = (key: string, entry: unknown, removed: boolean) => void;
+
 export class SectionStore<E extends object, I extends string> {
+  /** @internal A distributed cache's way to learn what changed without diffing the whole cache. */
+  observer: StoreObserver | undefined;
   private readonly records = new Map<string, StoredRecord<E>>();
   /**
    * Entries we cannot use (another SDK's shape, missing fields): kept verbatim
@@ -65,6 +70,7 @@ export class SectionStore<E extends object, I extends string> {
     const record: StoredRecord<E> = { key, entry: frozen, seq: this.nextSeq++ };
     this.records.set(key, record);
     if (this.indexed) this.addToIndexes(record);
+    this.observer?.(key, frozen, false);
     return frozen;
   }
 
@@ -79,6 +85,7 @@ export class SectionStore<E extends object, I extends string> {
         if (ik !== undefined) index.delete(ik, key);
       }
     }
+    this.observer?.(key, record.entry, true);
     return true;
   }
 
@@ -147,6 +154,7 @@ export class SectionStore<E extends object, I extends string> {
   }
 
   clear(): void {
+    if (this.observer) for (const r of this.records.values()) this.observer(r.key, r.entry, true);
     this.records.clear();
     this.opaque.clear();
     for (const { index } of this.indexList) index.clear();

@@ -15,7 +15,7 @@ import type {
   RefreshTokenEntry,
   SectionEntry,
 } from './entries.js';
-import { accessTokenKeyId, normalizeHomeAccountId } from './entries.js';
+import { accessTokenKeyId, cacheSections, normalizeHomeAccountId } from './entries.js';
 import { carriedOver, entriesFromResponse, type CacheAddEvent } from './entries-from-response.js';
 import { cacheKey } from './keys.js';
 import { compositeKey } from './multi-index.js';
@@ -176,6 +176,13 @@ export class TokenCache {
       AppMetadata: this.appMetadata,
     };
     return stores[section] as unknown as SectionStore<SectionEntry[S], string>;
+  }
+
+  /** @internal Tells `observer` of every entry stored or removed, per section (a distributed cache tracks its partitions so). */
+  protected observeStores(observer: (section: CacheSection, key: string, entry: unknown, removed: boolean) => void): void {
+    for (const section of cacheSections) {
+      this.store(section).observer = (key, entry, removed) => observer(section, key, entry, removed);
+    }
   }
 
   /** Listens to every change; returns the function that stops listening. */

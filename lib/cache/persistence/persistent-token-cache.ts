@@ -24,6 +24,7 @@ import { applyCacheChanges, emptyChanges, hasChanges, sameJson, type CacheChange
 import { createPersistence, type CreatePersistenceOptions } from './create-persistence.js';
 import { CrossProcessLock, type CrossProcessLockOptions } from './cross-process-lock.js';
 import type { Persistence } from './persistence.js';
+import type { CacheAccessContext } from '../distributed/partition.js';
 
 /** Options of {@link PersistentTokenCache}. */
 export interface PersistentTokenCacheOptions extends TokenCacheOptions {
@@ -38,8 +39,11 @@ export interface PersistentTokenCacheOptions extends TokenCacheOptions {
  * as {@link PersistentTokenCache} does: a cache of your own can sync with its storage this way.
  */
 export interface CacheAccessHooks {
-  /** Called before the cache is read: bring in what other processes wrote. */
-  beforeAccess(): Promise<void>;
+  /**
+   * Called before the cache is read: bring in what other processes wrote. `context` names the
+   * partition the call touches (a distributed cache reads only that one); absent for sign-ins.
+   */
+  beforeAccess(context?: CacheAccessContext): Promise<void>;
   /** Called after a call changed the cache; the call resolves only once this has. */
   afterAccess(): Promise<void>;
 }
