@@ -3,6 +3,8 @@
 #include "msal_runtime.h"
 #include "strings.h"
 
+namespace brokerbridge {
+
 namespace {
 
 const MsalRuntimeApi& api() { return msal_runtime::Api(); }
@@ -168,3 +170,5 @@ SignOutInfo TakeSignOutResult(MSALRUNTIME_SIGNOUT_RESULT_HANDLE result) {
   Release(a.ReleaseSignOutResult(result));
   return info;
 }
+
+}  // namespace brokerbridge
