@@ -59,6 +59,23 @@ function report(path: string, figures: LagFigures): void {
 /** Lets the interval run a few more turns, so a loop that was frozen shows its lag. */
 const settleTimers = () => new Promise((resolve) => setTimeout(resolve, 50));
 
+/** An interactive call the broker holds for `delayMs`, aborted once the broker has it; prints the lag. */
+async function abortOnceTheBrokerHoldsIt(path: string, delayMs: number): Promise<void> {
+  await broker.behave('acquireTokenInteractively', { kind: 'slow', delayMs, then: { kind: 'token' } });
+  const controller = new AbortController();
+  const reached = broker.nextCall('acquireTokenInteractively', 60_000);
+  const pending = runtime.signInInteractively(params, '', CONSOLE_WINDOW_HANDLE, '', { signal: controller.signal });
+  await reached;
+  const probe = probeEventLoopLag();
+  controller.abort();
+  const error = await rejection(pending);
+  await settleTimers();
+  const figures = probe.stop();
+  report(path, figures);
+  expect(error).toBeInstanceOf(AbortError);
+  expect(figures.ticks).toBeGreaterThan(0);
+}
+
 describe('the event loop keeps running', () => {
   it('while libmsalruntime loads for the first time', async () => {
     const probe = probeEventLoopLag();
@@ -111,19 +128,7 @@ describe('the event loop keeps running', () => {
   });
 
   it('when an AbortSignal cancels an interactive call, and the next call still reaches the broker', async () => {
-    await broker.behave('acquireTokenInteractively', { kind: 'slow', delayMs: SLOW_MS, then: { kind: 'token' } });
-    const controller = new AbortController();
-    const reached = broker.nextCall('acquireTokenInteractively', 60_000);
-    const pending = runtime.signInInteractively(params, '', CONSOLE_WINDOW_HANDLE, '', { signal: controller.signal });
-    await reached;
-    const probe = probeEventLoopLag();
-    controller.abort();
-    const error = await rejection(pending);
-    await settleTimers();
-    const figures = probe.stop();
-    report('abort', figures);
-    expect(error).toBeInstanceOf(AbortError);
-    expect(figures.ticks).toBeGreaterThan(0);
+    await abortOnceTheBrokerHoldsIt('abort', SLOW_MS);
 
     await broker.behave('acquireTokenSilently', { kind: 'token' });
     const next = broker.nextCall('acquireTokenSilently', 60_000);
@@ -149,19 +154,7 @@ describe('the event loop keeps running', () => {
     await broker.behave('acquireTokenSilently', { kind: 'token' });
     await runtime.signInSilently(params, '', { timeoutMs: 60_000 });
 
-    await broker.behave('acquireTokenInteractively', { kind: 'slow', delayMs: NEVER_MS, then: { kind: 'token' } });
-    const controller = new AbortController();
-    const reached = broker.nextCall('acquireTokenInteractively', 60_000);
-    const pending = runtime.signInInteractively(params, '', CONSOLE_WINDOW_HANDLE, '', { signal: controller.signal });
-    await reached;
-    const probe = probeEventLoopLag();
-    controller.abort();
-    const error = await rejection(pending);
-    await settleTimers();
-    const figures = probe.stop();
-    report('never-replying broker', figures);
-    expect(error).toBeInstanceOf(AbortError);
-    expect(figures.ticks).toBeGreaterThan(0);
+    await abortOnceTheBrokerHoldsIt('never-replying broker', NEVER_MS);
 
     const next = await rejection(runtime.signInSilently(params, '', { timeoutMs: 1_500 }));
     expect(next).toBeInstanceOf(TimeoutError);
