@@ -17,8 +17,9 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
+      "cflags": ["-fvisibility=hidden"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "conditions": [
         ["OS=='win'", {
           "sources": ["native/main_run_loop_none.cc", "native/runtime_loader_win.cc", "native/window_handle_win.cc"],
@@ -31,6 +32,8 @@
           "sources": ["native/main_run_loop_mac.cc", "native/runtime_loader_posix.cc", "native/window_handle_mac.cc"],
           "xcode_settings": {
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+            "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
+            "GCC_INLINES_ARE_PRIVATE_EXTERN": "YES",
             "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
             "MACOSX_DEPLOYMENT_TARGET": "10.15"
           }

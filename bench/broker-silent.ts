@@ -103,7 +103,7 @@ function packageVersion(manifest: string): string {
  */
 async function runBrokerbridge(plan: TimingPlan, renew: boolean): Promise<Measurement> {
   const { loadBrokerRuntime } = await import('../lib/broker/native-addon.js');
-  const status = loadBrokerRuntime();
+  const status = await loadBrokerRuntime();
   if (!status.available) throw new Error(`brokerbridge broker runtime unavailable (${status.reason}): ${status.message}`);
   const runtime: BrokerRuntime = status.runtime;
   await runtime.startup();

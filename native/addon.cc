@@ -8,10 +8,29 @@
 #include "msal_runtime.h"
 #include "window_handle.h"
 
+namespace brokerbridge {
+
 namespace {
 
+Napi::Error CodedError(Napi::Env env, const char* code, const std::string& message) {
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("code", Napi::String::New(env, code));
+  return error;
+}
+
 void RequireLoaded(Napi::Env env) {
-  if (!msal_runtime::IsLoaded()) throw Napi::Error::New(env, "MSALRuntime is not loaded; call loadRuntime first");
+  if (!msal_runtime::IsLoaded()) {
+    throw CodedError(env, "ERR_BROKER_NOT_LOADED", "MSALRuntime is not loaded; call loadRuntime first");
+  }
+}
+
+// The runtime's *Async functions crash inside MSALRuntime before Startup.
+// Counted per environment: another environment's startup may end any time.
+void RequireStarted(Napi::Env env, const BrokerBridgeAddon& addon) {
+  RequireLoaded(env);
+  if (addon.startupCount == 0) {
+    throw CodedError(env, "ERR_BROKER_NOT_STARTED", "MSALRuntime is not started; call startup first");
+  }
 }
 
 const char* FailureName(LoadFailure failure) {
@@ -51,6 +70,35 @@ class RuntimeWorker : public Napi::AsyncWorker {
 
   Napi::Promise::Deferred deferred_;
   BrokerBridgeAddon* addon_;
+};
+
+// dlopen of libmsalruntime takes hundreds of milliseconds (it pulls in
+// WebKitGTK on Linux): the libuv pool does it, never the JS thread.
+class LoadWorker : public Napi::AsyncWorker {
+ public:
+  LoadWorker(Napi::Env env, std::string path)
+      : Napi::AsyncWorker(env, "brokerbridge.loadRuntime"), deferred_(Napi::Promise::Deferred::New(env)),
+        path_(std::move(path)) {}
+  Napi::Promise Start() {
+    Napi::Promise promise = deferred_.Promise();
+    Queue();
+    return promise;
+  }
+  void Execute() override { result_ = msal_runtime::Load(path_); }
+  void OnOK() override {
+    Napi::Object value = Napi::Object::New(Env());
+    value.Set("ok", result_.failure == LoadFailure::None);
+    if (result_.failure != LoadFailure::None) {
+      value.Set("reason", FailureName(result_.failure));
+      value.Set("message", result_.message);
+    }
+    deferred_.Resolve(value);
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::string path_;
+  LoadResult result_;
 };
 
 class StartupWorker : public RuntimeWorker {
@@ -103,7 +151,7 @@ Napi::Value StartOperation(Napi::Env env, const std::shared_ptr<AsyncOperation>&
 // the operation so they outlive the runtime's use of them.
 template <typename Start>
 Napi::Value StartWithParameters(Napi::Env env, const Napi::Value& params, Start start) {
-  RequireLoaded(env);
+  RequireStarted(env, *env.GetInstanceData<BrokerBridgeAddon>());
   MSALRUNTIME_AUTH_PARAMETERS_HANDLE parameters = nullptr;
   MsalErr buildError = BuildAuthParameters(params, &parameters);
   std::shared_ptr<AsyncOperation> operation = AsyncOperation::Create(env);
@@ -129,6 +177,9 @@ const MsalRuntimeApi& api() { return msal_runtime::Api(); }
 }  // namespace
 
 BrokerBridgeAddon::BrokerBridgeAddon(Napi::Env env, Napi::Object exports) : runLoopPump(NewMainRunLoopPump(env)) {
+  // Once per process is enough; pinning again is harmless.
+  static const bool pinned = runtime_loader_os::PinThisModule();
+  (void)pinned;
   DefineAddon(exports, {
                            InstanceMethod("loadRuntime", &BrokerBridgeAddon::LoadRuntime),
                            InstanceMethod("startup", &BrokerBridgeAddon::Startup),
@@ -143,25 +194,30 @@ BrokerBridgeAddon::BrokerBridgeAddon(Napi::Env env, Napi::Object exports) : runL
                            InstanceMethod("signOutSilently", &BrokerBridgeAddon::SignOutSilently),
                            InstanceMethod("setLogCallback", &BrokerBridgeAddon::SetLogCallback),
                            InstanceMethod("windowHandleValue", &BrokerBridgeAddon::WindowHandleValue),
+                           InstanceMethod("abandonedCalls", &BrokerBridgeAddon::AbandonedCalls),
                        });
 }
 
 BrokerBridgeAddon::~BrokerBridgeAddon() {
+  // The sink's own cleanup hook has closed it by now; see log_sink.h.
   logSink_.reset();
+  // MSALRUNTIME_Shutdown waits for every call the runtime still runs, which
+  // for a hung broker is forever: with any outstanding, this environment's
+  // share stays, and the runtime lives until the process ends.
+  if (AsyncOperation::Outstanding() > 0) return;
   for (; startupCount > 0; --startupCount) msal_runtime::ReleaseStartup();
 }
 
+// loadRuntime(path) -> Promise<{ ok } | { ok: false, reason, message }>
 Napi::Value BrokerBridgeAddon::LoadRuntime(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "loadRuntime(path) needs a string path");
-  LoadResult result = msal_runtime::Load(info[0].As<Napi::String>().Utf8Value());
-  Napi::Object value = Napi::Object::New(env);
-  value.Set("ok", result.failure == LoadFailure::None);
-  if (result.failure != LoadFailure::None) {
-    value.Set("reason", FailureName(result.failure));
-    value.Set("message", result.message);
-  }
-  return value;
+  return (new LoadWorker(env, info[0].As<Napi::String>().Utf8Value()))->Start();
+}
+
+// abandonedCalls() -> number: cancelled calls the runtime has not finished yet.
+Napi::Value BrokerBridgeAddon::AbandonedCalls(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), AsyncOperation::AbandonedInFlight());
 }
 
 Napi::Value BrokerBridgeAddon::Startup(const Napi::CallbackInfo& info) {
@@ -238,7 +294,7 @@ Napi::Value BrokerBridgeAddon::AcquireTokenInteractively(const Napi::CallbackInf
 // readAccountById(accountId, correlationId)
 Napi::Value BrokerBridgeAddon::ReadAccountById(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireLoaded(env);
+  RequireStarted(env, *this);
   const auto accountId = OsStringArgument(info[0], "accountId");
   const auto correlationId = OsStringArgument(info[1], "correlationId");
   return StartOperation(env, AsyncOperation::Create(env), [&](void* data, MSALRUNTIME_ASYNC_HANDLE* handle) {
@@ -249,7 +305,7 @@ Napi::Value BrokerBridgeAddon::ReadAccountById(const Napi::CallbackInfo& info) {
 // discoverAccounts(clientId, correlationId)
 Napi::Value BrokerBridgeAddon::DiscoverAccounts(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireLoaded(env);
+  RequireStarted(env, *this);
   const auto clientId = OsStringArgument(info[0], "clientId");
   const auto correlationId = OsStringArgument(info[1], "correlationId");
   return StartOperation(env, AsyncOperation::Create(env), [&](void* data, MSALRUNTIME_ASYNC_HANDLE* handle) {
@@ -261,7 +317,7 @@ Napi::Value BrokerBridgeAddon::DiscoverAccounts(const Napi::CallbackInfo& info) 
 // signOutSilently(clientId, correlationId, accountHandle)
 Napi::Value BrokerBridgeAddon::SignOutSilently(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireLoaded(env);
+  RequireStarted(env, *this);
   const auto clientId = OsStringArgument(info[0], "clientId");
   const auto correlationId = OsStringArgument(info[1], "correlationId");
   std::shared_ptr<OwnedAccount> account = AccountHandleFromJs(info[2]);
@@ -277,6 +333,7 @@ Napi::Value BrokerBridgeAddon::SignOutSilently(const Napi::CallbackInfo& info) {
 Napi::Value BrokerBridgeAddon::SetLogCallback(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RequireLoaded(env);
+  if (logSink_) logSink_->Close();
   logSink_.reset();
   api().SetIsPiiEnabled(info[1].ToBoolean().Value() ? 1 : 0);
   if (info[0].IsFunction()) logSink_ = LogSink::Register(env, info[0].As<Napi::Function>());
@@ -288,4 +345,7 @@ Napi::Value BrokerBridgeAddon::WindowHandleValue(const Napi::CallbackInfo& info)
   return Napi::BigInt::New(info.Env(), WindowHandleBits(WindowHandleFromJs(info[0])));
 }
 
+}  // namespace brokerbridge
+
+using brokerbridge::BrokerBridgeAddon;
 NODE_API_ADDON(BrokerBridgeAddon)

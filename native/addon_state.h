@@ -11,6 +11,8 @@
 #include "log_sink.h"
 #include "run_loop_pump.h"
 
+namespace brokerbridge {
+
 class BrokerBridgeAddon : public Napi::Addon<BrokerBridgeAddon> {
  public:
   BrokerBridgeAddon(Napi::Env env, Napi::Object exports);
@@ -39,6 +41,9 @@ class BrokerBridgeAddon : public Napi::Addon<BrokerBridgeAddon> {
   Napi::Value SignOutSilently(const Napi::CallbackInfo& info);
   Napi::Value SetLogCallback(const Napi::CallbackInfo& info);
   Napi::Value WindowHandleValue(const Napi::CallbackInfo& info);
+  Napi::Value AbandonedCalls(const Napi::CallbackInfo& info);
 
   std::unique_ptr<LogSink> logSink_;
 };
+
+}  // namespace brokerbridge

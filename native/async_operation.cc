@@ -1,25 +1,54 @@
 #include "async_operation.h"
 
+#include <atomic>
+#include <thread>
+
 #include "js_values.h"
 #include "msal_runtime.h"
+
+namespace brokerbridge {
+namespace {
+
+std::atomic<int> abandonedInFlight{0};
+std::atomic<int> outstanding{0};
+
+}  // namespace
 
 AsyncOperation::AsyncOperation(Napi::Env env) : deferred_(Napi::Promise::Deferred::New(env)) {}
 
 std::shared_ptr<AsyncOperation> AsyncOperation::Create(Napi::Env env) {
   std::shared_ptr<AsyncOperation> operation(new AsyncOperation(env));
   operation->self_ = operation;
-  // One thread slot, held for the runtime callback and given back in Complete().
-  operation->tsfn_ = Tsfn::New(env, "brokerbridge.msalruntime", 0, 1, operation.get());
+  // One thread slot, held for the runtime callback and given back in
+  // Complete(). The finalizer's reference keeps the operation alive until
+  // Node is done with the function.
+  auto* keepAlive = new std::shared_ptr<AsyncOperation>(operation);
+  operation->tsfn_ = Tsfn::New(
+      env, "brokerbridge.msalruntime", 0, 1, operation.get(),
+      [](Napi::Env, std::shared_ptr<AsyncOperation>* reference, AsyncOperation* self) {
+        {
+          std::lock_guard<std::mutex> lock(self->mutex_);
+          self->detached_ = true;
+        }
+        delete reference;
+      },
+      keepAlive);
   return operation;
 }
 
 AsyncOperation::~AsyncOperation() { ReleaseRuntimeHandles(); }
+
+int AsyncOperation::AbandonedInFlight() { return abandonedInFlight.load(); }
+
+int AsyncOperation::Outstanding() { return outstanding.load(); }
 
 void AsyncOperation::ReleaseRuntimeHandles() {
   MSALRUNTIME_ASYNC_HANDLE handle = nullptr;
   MSALRUNTIME_AUTH_PARAMETERS_HANDLE parameters = nullptr;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // The canceller still uses the async handle; the last owner releases it.
+    if (cancelling_) return;
     handle = std::exchange(asyncHandle_, nullptr);
     parameters = std::exchange(parameters_, nullptr);
     account_.reset();
@@ -33,7 +62,15 @@ void AsyncOperation::ReleaseRuntimeHandles() {
   }
 }
 
-void* AsyncOperation::NewCallbackData() { return new std::shared_ptr<AsyncOperation>(self_.lock()); }
+void* AsyncOperation::NewCallbackData() {
+  // Counted before the runtime sees it: the completion may beat Started().
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    started_ = true;
+    outstanding.fetch_add(1);
+  }
+  return new std::shared_ptr<AsyncOperation>(self_.lock());
+}
 
 std::shared_ptr<AsyncOperation> AsyncOperation::TakeCallbackData(void* callbackData) {
   auto* holder = static_cast<std::shared_ptr<AsyncOperation>*>(callbackData);
@@ -58,6 +95,11 @@ void AsyncOperation::Started(MsalErr error, MSALRUNTIME_ASYNC_HANDLE handle, voi
     asyncHandle_ = handle;
     return;
   }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    started_ = false;
+    outstanding.fetch_sub(1);
+  }
   TakeCallbackData(callbackData);
   Fail(error);
 }
@@ -68,13 +110,16 @@ void AsyncOperation::Fail(MsalErr error) {
 }
 
 void AsyncOperation::Complete(Settle settle) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (completed_) return;
-    completed_ = true;
-  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (completed_) return;
+  completed_ = true;
+  if (cancelled_) abandonedInFlight.fetch_sub(1);
+  if (started_) outstanding.fetch_sub(1);
+  // The environment is gone: nothing to settle, and the function is freed.
+  if (detached_) return;
   auto* delivery = new Delivery{self_.lock(), std::move(settle)};
-  // The queue is unbounded, so this never blocks the runtime thread.
+  // The queue is unbounded, so this never blocks the runtime thread. The
+  // lock keeps the finalizer (and so the freeing of the function) waiting.
   if (tsfn_.BlockingCall(delivery) != napi_ok) delete delivery;  // environment is closing
   tsfn_.Release();
 }
@@ -100,15 +145,30 @@ bool AsyncOperation::Cancel(Napi::Env env) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (completed_ || cancelled_) return false;
     cancelled_ = true;
+    abandonedInFlight.fetch_add(1);
     handle = asyncHandle_;
+    cancelling_ = handle != nullptr;
   }
   // The caller has given up on this call: it must not keep the process alive.
   tsfn_.Unref(env);
-  if (handle != nullptr) {
-    const MsalRuntimeApi& api = msal_runtime::Api();
-    if (MsalErr error = api.CancelAsyncOperation(handle)) api.ReleaseError(error);
+  if (handle == nullptr) return true;
+  try {
+    // The thread owns a reference: the operation, and so the handle, outlive it.
+    std::thread(&AsyncOperation::CancelInRuntime, self_.lock(), handle).detach();
+  } catch (const std::system_error&) {
+    // No thread to spare: the call runs to its end unattended.
+    std::lock_guard<std::mutex> lock(mutex_);
+    cancelling_ = false;
   }
   return true;
+}
+
+void AsyncOperation::CancelInRuntime(MSALRUNTIME_ASYNC_HANDLE handle) {
+  const MsalRuntimeApi& api = msal_runtime::Api();
+  if (MsalErr error = api.CancelAsyncOperation(handle)) api.ReleaseError(error);
+  std::lock_guard<std::mutex> lock(mutex_);
+  cancelling_ = false;
+  // Handles the completion left behind are released by the last owner.
 }
 
 Napi::Object AsyncOperation::ToJs(Napi::Env env) {
@@ -120,3 +180,5 @@ Napi::Object AsyncOperation::ToJs(Napi::Env env) {
             }));
   return value;
 }
+
+}  // namespace brokerbridge

@@ -5,6 +5,13 @@
 // to the JS thread through a thread-safe function, which settles the promise
 // and releases the async handle and the auth parameters. Every handle is
 // released exactly once, including when the JS environment is torn down first.
+//
+// Teardown: the thread-safe function's finalizer marks the operation
+// detached, under the same lock the runtime thread takes to deliver. Node runs
+// that finalizer before it frees the function, whether it closes because the
+// call completed or because the environment is going away; after it, a late
+// runtime callback only drops its reference. The finalizer holds one
+// reference of its own, so the operation outlives the function.
 #pragma once
 
 #include <functional>
@@ -15,6 +22,8 @@
 
 #include "js_values.h"
 #include "runtime_values.h"
+
+namespace brokerbridge {
 
 class AsyncOperation {
  public:
@@ -46,9 +55,17 @@ class AsyncOperation {
   // Runtime thread. `settle` builds the JS value on the JS thread.
   void Complete(Settle settle);
 
-  // JS thread. Asks the runtime to cancel and stops keeping the event loop
-  // alive for this call; the callback still arrives later and cleans up.
+  // JS thread. Stops keeping the event loop alive for this call and hands
+  // MSALRUNTIME_CancelAsyncOperation to a thread of its own: on Linux it is a
+  // blocking D-Bus call that cannot go out while the call it cancels is
+  // pending. The callback still arrives later and cleans up.
   bool Cancel(Napi::Env env);
+
+  // Process-wide: calls cancelled whose runtime completion has not arrived.
+  // MSALRuntime serves later calls only after them (Linux).
+  static int AbandonedInFlight();
+  // Process-wide: calls started whose runtime completion has not arrived.
+  static int Outstanding();
 
   // JS value shaped { promise, cancel }.
   Napi::Object ToJs(Napi::Env env);
@@ -63,6 +80,8 @@ class AsyncOperation {
 
   explicit AsyncOperation(Napi::Env env);
   void ReleaseRuntimeHandles();
+  // The canceller thread's body.
+  void CancelInRuntime(MSALRUNTIME_ASYNC_HANDLE handle);
 
   std::weak_ptr<AsyncOperation> self_;
   Napi::Promise::Deferred deferred_;
@@ -71,6 +90,12 @@ class AsyncOperation {
   bool completed_ = false;
   bool settled_ = false;
   bool cancelled_ = false;
+  // The runtime accepted the call and owes a completion.
+  bool started_ = false;
+  // The thread-safe function was finalized: nothing may be queued on it.
+  bool detached_ = false;
+  // A canceller thread is using asyncHandle_; the handle outlives it.
+  bool cancelling_ = false;
   MSALRUNTIME_ASYNC_HANDLE asyncHandle_ = nullptr;
   MSALRUNTIME_AUTH_PARAMETERS_HANDLE parameters_ = nullptr;
   std::shared_ptr<OwnedAccount> account_;
@@ -90,3 +115,5 @@ void MSALRUNTIME_CALL OnRuntimeComplete(ResultHandle result, void* callbackData)
     operation->Complete([](Napi::Env env) { return FailureToJs(env, LocalError("Out of memory reading the result")); });
   }
 }
+
+}  // namespace brokerbridge

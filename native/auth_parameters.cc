@@ -6,6 +6,8 @@
 #include "msal_runtime.h"
 #include "strings.h"
 
+namespace brokerbridge {
+
 namespace {
 
 std::string RequiredString(const Napi::Object& object, const char* key) {
@@ -107,3 +109,5 @@ MsalErr BuildAuthParameters(const Napi::Value& value, MSALRUNTIME_AUTH_PARAMETER
   *parameters = handle;
   return nullptr;
 }
+
+}  // namespace brokerbridge

@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+namespace brokerbridge {
+
 namespace {
 
 void SetIfPresent(Napi::Object& target, const char* key, const std::optional<std::string>& value) {
@@ -117,3 +119,5 @@ std::shared_ptr<OwnedAccount> AccountHandleFromJs(const Napi::Value& value) {
   }
   return *value.As<Napi::External<std::shared_ptr<OwnedAccount>>>().Data();
 }
+
+}  // namespace brokerbridge

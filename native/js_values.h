@@ -9,6 +9,8 @@
 
 #include "runtime_values.h"
 
+namespace brokerbridge {
+
 Napi::Object ErrorToJs(Napi::Env env, const ErrorInfo& error);
 Napi::Object FailureToJs(Napi::Env env, const ErrorInfo& error);
 
@@ -21,3 +23,5 @@ Napi::Value ToJsValue(Napi::Env env, const SignOutInfo& result);
 Napi::Value AccountHandleToJs(Napi::Env env, std::shared_ptr<OwnedAccount> account);
 // Throws a TypeError when `value` is not such an External.
 std::shared_ptr<OwnedAccount> AccountHandleFromJs(const Napi::Value& value);
+
+}  // namespace brokerbridge

@@ -9,4 +9,8 @@
 
 #include "run_loop_pump.h"
 
+namespace brokerbridge {
+
 std::unique_ptr<RunLoopPump> NewMainRunLoopPump(napi_env env);
+
+}  // namespace brokerbridge

@@ -16,6 +16,8 @@
 
 #include "main_run_loop.h"
 
+namespace brokerbridge {
+
 namespace {
 
 // ---- CoreFoundation ---------------------------------------------------------
@@ -251,3 +253,5 @@ std::unique_ptr<RunLoopPump> NewMainRunLoopPump(napi_env env) {
   wiring->pump = pump.get();
   return pump;
 }
+
+}  // namespace brokerbridge

@@ -1,15 +1,21 @@
 #include "msal_runtime.h"
 
+#include <atomic>
 #include <mutex>
 
+namespace brokerbridge {
 namespace msal_runtime {
 namespace {
 
 struct ProcessRuntime {
-  std::mutex mutex;
-  bool loaded = false;
+  // Held across dlopen (slow, on a pool thread); never taken on the hot path.
+  std::mutex loadMutex;
   std::string path;
   MsalRuntimeApi api;
+  // Set once, after `api` is filled; every call checks it, so it is lock-free.
+  std::atomic<bool> loaded{false};
+  // Held across MSALRUNTIME_Startup/Shutdown, which talk to the broker.
+  std::mutex startupMutex;
   int startupCount = 0;
 };
 
@@ -24,8 +30,8 @@ ProcessRuntime& Instance() {
 
 LoadResult Load(const std::string& utf8Path) {
   ProcessRuntime& runtime = Instance();
-  std::lock_guard<std::mutex> lock(runtime.mutex);
-  if (runtime.loaded) {
+  std::lock_guard<std::mutex> lock(runtime.loadMutex);
+  if (runtime.loaded.load(std::memory_order_acquire)) {
     if (runtime.path == utf8Path) return {};
     return {LoadFailure::LibraryLoadFailed,
             "MSALRuntime is already loaded in this process from " + runtime.path};
@@ -35,22 +41,18 @@ LoadResult Load(const std::string& utf8Path) {
   if (result.failure == LoadFailure::None) {
     runtime.api = api;
     runtime.path = utf8Path;
-    runtime.loaded = true;
+    runtime.loaded.store(true, std::memory_order_release);
   }
   return result;
 }
 
-bool IsLoaded() {
-  ProcessRuntime& runtime = Instance();
-  std::lock_guard<std::mutex> lock(runtime.mutex);
-  return runtime.loaded;
-}
+bool IsLoaded() { return Instance().loaded.load(std::memory_order_acquire); }
 
 const MsalRuntimeApi& Api() { return Instance().api; }
 
 std::optional<ErrorInfo> AcquireStartup() {
   ProcessRuntime& runtime = Instance();
-  std::lock_guard<std::mutex> lock(runtime.mutex);
+  std::lock_guard<std::mutex> lock(runtime.startupMutex);
   if (runtime.startupCount == 0) {
     MsalErr error = runtime.api.Startup();
     if (error != nullptr) return TakeError(error);
@@ -61,9 +63,10 @@ std::optional<ErrorInfo> AcquireStartup() {
 
 void ReleaseStartup() {
   ProcessRuntime& runtime = Instance();
-  std::lock_guard<std::mutex> lock(runtime.mutex);
+  std::lock_guard<std::mutex> lock(runtime.startupMutex);
   if (runtime.startupCount == 0) return;
   if (--runtime.startupCount == 0) runtime.api.Shutdown();
 }
 
 }  // namespace msal_runtime
+}  // namespace brokerbridge

@@ -8,6 +8,8 @@
 #include "runtime_loader.h"
 #include "runtime_values.h"
 
+namespace brokerbridge {
+
 namespace msal_runtime {
 
 // Loads the library once per process. Loading again from the same path is a
@@ -24,3 +26,5 @@ std::optional<ErrorInfo> AcquireStartup();
 void ReleaseStartup();
 
 }  // namespace msal_runtime
+
+}  // namespace brokerbridge

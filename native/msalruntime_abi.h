@@ -21,6 +21,8 @@ using os_char = char;
 using WINDOW_HANDLE = int64_t;
 #endif
 
+namespace brokerbridge {
+
 using bool_t = int32_t;
 
 enum MSALRUNTIME_RESPONSE_STATUS : int32_t {
@@ -152,3 +154,5 @@ typedef void(MSALRUNTIME_CALL* MSALRUNTIME_LOG_CALLBACK_ROUTINE)(const os_char*,
   X(RegisterLogCallback, MsalErr, (MSALRUNTIME_LOG_CALLBACK_ROUTINE, void*, MSALRUNTIME_LOG_CALLBACK_HANDLE*))      \
   X(ReleaseLogCallbackHandle, MsalErr, (MSALRUNTIME_LOG_CALLBACK_HANDLE))                                           \
   X(SetIsPiiEnabled, void, (int32_t))
+
+}  // namespace brokerbridge

@@ -1,5 +1,7 @@
 #include "run_loop_pump.h"
 
+namespace brokerbridge {
+
 void RunLoopPump::CallStarted() {
   // Whether the host runs the loop is asked again at every first call: an
   // Electron app may start its loop after an early call has settled.
@@ -22,3 +24,5 @@ void RunLoopPump::Tick() {
   while (hooks_.serviceOnce() && ticking_ && hooks_.now() < deadline) {
   }
 }
+
+}  // namespace brokerbridge

@@ -16,6 +16,8 @@
 #include <functional>
 #include <utility>
 
+namespace brokerbridge {
+
 class RunLoopPump {
  public:
   struct Hooks {
@@ -53,3 +55,5 @@ class RunLoopPump {
   int callsInFlight_ = 0;
   bool ticking_ = false;
 };
+
+}  // namespace brokerbridge

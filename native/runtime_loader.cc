@@ -1,5 +1,7 @@
 #include "runtime_loader.h"
 
+namespace brokerbridge {
+
 LoadResult LoadMsalRuntime(const std::string& utf8Path, MsalRuntimeApi* api) {
   namespace os = runtime_loader_os;
   if (!os::FileExists(utf8Path)) {
@@ -22,3 +24,5 @@ LoadResult LoadMsalRuntime(const std::string& utf8Path, MsalRuntimeApi* api) {
   *api = table;
   return {};
 }
+
+}  // namespace brokerbridge

@@ -7,6 +7,8 @@
 
 #include "msalruntime_abi.h"
 
+namespace brokerbridge {
+
 struct MsalRuntimeApi {
 #define MSALRUNTIME_DECLARE_POINTER(name, ret, params) ret(MSALRUNTIME_CALL* name) params = nullptr;
   MSALRUNTIME_FUNCTIONS(MSALRUNTIME_DECLARE_POINTER)
@@ -30,4 +32,11 @@ bool FileExists(const std::string& utf8Path);
 void* OpenLibrary(const std::string& utf8Path, std::string* error);
 void* FindSymbol(void* library, const char* name);
 void CloseLibrary(void* library);
+// Keeps this addon's own module mapped until the process ends. Node unloads
+// an addon a worker loaded when that worker exits, but MSALRuntime may still
+// call our completion routines, log callback and canceller threads later.
+// True when pinned.
+bool PinThisModule();
 }  // namespace runtime_loader_os
+
+}  // namespace brokerbridge

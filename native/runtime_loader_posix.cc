@@ -3,6 +3,8 @@
 
 #include "runtime_loader.h"
 
+namespace brokerbridge {
+
 namespace runtime_loader_os {
 
 bool FileExists(const std::string& utf8Path) {
@@ -25,4 +27,13 @@ void* FindSymbol(void* library, const char* name) { return dlsym(library, name);
 
 void CloseLibrary(void* library) { dlclose(library); }
 
+bool PinThisModule() {
+  Dl_info self{};
+  if (dladdr(reinterpret_cast<void*>(&PinThisModule), &self) == 0 || self.dli_fname == nullptr) return false;
+  // A second reference that is never closed, and RTLD_NODELETE for good measure.
+  return dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != nullptr;
+}
+
 }  // namespace runtime_loader_os
+
+}  // namespace brokerbridge

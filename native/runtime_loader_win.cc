@@ -3,6 +3,8 @@
 #include "runtime_loader.h"
 #include "strings.h"
 
+namespace brokerbridge {
+
 namespace runtime_loader_os {
 
 bool FileExists(const std::string& utf8Path) {
@@ -26,4 +28,12 @@ void* FindSymbol(void* library, const char* name) {
 
 void CloseLibrary(void* library) { FreeLibrary(static_cast<HMODULE>(library)); }
 
+bool PinThisModule() {
+  HMODULE self = nullptr;
+  return GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                            reinterpret_cast<LPCWSTR>(&PinThisModule), &self) != 0;
+}
+
 }  // namespace runtime_loader_os
+
+}  // namespace brokerbridge

@@ -1,7 +1,11 @@
 #include "runtime_values.h"
 
+#include <utility>
+
 #include "msal_runtime.h"
 #include "strings.h"
+
+namespace brokerbridge {
 
 namespace {
 
@@ -9,6 +13,33 @@ const MsalRuntimeApi& api() { return msal_runtime::Api(); }
 
 void Release(MsalErr error) {
   if (error != nullptr) api().ReleaseError(error);
+}
+
+// Owns one runtime handle for a scope: released however the scope is left,
+// a std::bad_alloc from reading it included.
+template <typename Handle>
+class ScopedHandle {
+ public:
+  using Releaser = MsalErr(MSALRUNTIME_CALL*)(Handle);
+  ScopedHandle(Handle handle, Releaser releaser) : handle_(handle), releaser_(releaser) {}
+  ~ScopedHandle() {
+    if (handle_ != nullptr) Release(releaser_(handle_));
+  }
+  ScopedHandle(const ScopedHandle&) = delete;
+  ScopedHandle& operator=(const ScopedHandle&) = delete;
+  Handle get() const { return handle_; }
+  // Hands ownership on (to OwnedAccount).
+  Handle release() { return std::exchange(handle_, nullptr); }
+
+ private:
+  Handle handle_;
+  Releaser releaser_;
+};
+
+// The error handle's release returns bool_t, not an error.
+MsalErr MSALRUNTIME_CALL ReleaseErrorHandle(MsalErr error) {
+  api().ReleaseError(error);
+  return nullptr;
 }
 
 MSALRUNTIME_RESPONSE_STATUS StatusOf(MsalErr error) {
@@ -61,6 +92,7 @@ OwnedAccount::~OwnedAccount() {
 
 ErrorInfo TakeError(MsalErr error) {
   const MsalRuntimeApi& a = api();
+  ScopedHandle<MsalErr> owned(error, &ReleaseErrorHandle);
   ErrorInfo info;
   MSALRUNTIME_RESPONSE_STATUS status = Msalruntime_Response_Status_Unexpected;
   Release(a.GetStatus(error, &status));
@@ -68,7 +100,6 @@ ErrorInfo TakeError(MsalErr error) {
   Release(a.GetErrorCode(error, &info.errorCode));
   Release(a.GetTag(error, &info.tag));
   info.context = ReadString(a.GetContext, error).value_or("");
-  Release(error);
   return info;
 }
 
@@ -85,6 +116,7 @@ AuthResultInfo TakeAuthResult(MSALRUNTIME_AUTH_RESULT_HANDLE result) {
     info.error = LocalError("MSALRuntime completed without a result");
     return info;
   }
+  ScopedHandle<MSALRUNTIME_AUTH_RESULT_HANDLE> owned(result, a.ReleaseAuthResult);
   info.error = ReadResultError(a.GetError, result);
   info.telemetry = ReadString(a.GetTelemetryData, result);
   if (!info.error) {
@@ -99,12 +131,9 @@ AuthResultInfo TakeAuthResult(MSALRUNTIME_AUTH_RESULT_HANDLE result) {
     info.isPopAuthorization = isPop != 0;
     MSALRUNTIME_ACCOUNT_HANDLE account = nullptr;
     Release(a.GetAccount(result, &account));
-    if (account != nullptr) {
-      info.account = ReadAccount(account);
-      Release(a.ReleaseAccount(account));
-    }
+    ScopedHandle<MSALRUNTIME_ACCOUNT_HANDLE> ownedAccount(account, a.ReleaseAccount);
+    if (account != nullptr) info.account = ReadAccount(account);
   }
-  Release(a.ReleaseAuthResult(result));
   return info;
 }
 
@@ -115,17 +144,19 @@ ReadAccountInfo TakeReadAccountResult(MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE res
     info.error = LocalError("MSALRuntime completed without a result");
     return info;
   }
+  ScopedHandle<MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE> owned(result, a.ReleaseReadAccountResult);
   info.error = ReadResultError(a.GetReadAccountError, result);
   info.telemetry = ReadString(a.GetReadAccountTelemetryData, result);
   if (!info.error) {
     MSALRUNTIME_ACCOUNT_HANDLE account = nullptr;
     Release(a.GetReadAccount(result, &account));
+    ScopedHandle<MSALRUNTIME_ACCOUNT_HANDLE> ownedAccount(account, a.ReleaseAccount);
     if (account != nullptr) {
       info.account = ReadAccount(account);
       info.handle = std::make_shared<OwnedAccount>(account);
+      ownedAccount.release();
     }
   }
-  Release(a.ReleaseReadAccountResult(result));
   return info;
 }
 
@@ -136,6 +167,7 @@ DiscoverAccountsInfo TakeDiscoverAccountsResult(MSALRUNTIME_DISCOVER_ACCOUNTS_RE
     info.error = LocalError("MSALRuntime completed without a result");
     return info;
   }
+  ScopedHandle<MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE> owned(result, a.ReleaseDiscoverAccountsResult);
   info.error = ReadResultError(a.GetDiscoverAccountsError, result);
   info.telemetry = ReadString(a.GetDiscoverAccountsTelemetryData, result);
   if (!info.error) {
@@ -148,11 +180,10 @@ DiscoverAccountsInfo TakeDiscoverAccountsResult(MSALRUNTIME_DISCOVER_ACCOUNTS_RE
         break;
       }
       if (account == nullptr) break;
+      ScopedHandle<MSALRUNTIME_ACCOUNT_HANDLE> ownedAccount(account, a.ReleaseAccount);
       info.accounts.push_back(ReadAccount(account));
-      Release(a.ReleaseAccount(account));
     }
   }
-  Release(a.ReleaseDiscoverAccountsResult(result));
   return info;
 }
 
@@ -163,8 +194,10 @@ SignOutInfo TakeSignOutResult(MSALRUNTIME_SIGNOUT_RESULT_HANDLE result) {
     info.error = LocalError("MSALRuntime completed without a result");
     return info;
   }
+  ScopedHandle<MSALRUNTIME_SIGNOUT_RESULT_HANDLE> owned(result, a.ReleaseSignOutResult);
   info.error = ReadResultError(a.GetSignOutError, result);
   info.telemetry = ReadString(a.GetSignOutTelemetryData, result);
-  Release(a.ReleaseSignOutResult(result));
   return info;
 }
+
+}  // namespace brokerbridge

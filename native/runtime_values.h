@@ -11,6 +11,8 @@
 
 #include "runtime_loader.h"
 
+namespace brokerbridge {
+
 struct ErrorInfo {
   int32_t status = Msalruntime_Response_Status_Unexpected;
   int64_t errorCode = 0;
@@ -72,3 +74,5 @@ SignOutInfo TakeSignOutResult(MSALRUNTIME_SIGNOUT_RESULT_HANDLE result);
 
 // For calls that fail before any handle exists (library-side errors we detect).
 ErrorInfo LocalError(const std::string& context);
+
+}  // namespace brokerbridge

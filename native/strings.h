@@ -13,6 +13,8 @@
 #include <windows.h>
 #endif
 
+namespace brokerbridge {
+
 using OsString = std::basic_string<os_char>;
 
 inline OsString ToOsString(const std::string& utf8) {
@@ -70,3 +72,5 @@ std::optional<std::string> ReadRuntimeString(Call call, StatusOf statusOf, Relea
   }
   return std::nullopt;
 }
+
+}  // namespace brokerbridge

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <string>
 
+namespace brokerbridge {
+
 namespace {
 
 constexpr double kMaxSafeInteger = 9007199254740991.0;
@@ -54,3 +56,5 @@ uint64_t WindowHandleBits(WINDOW_HANDLE handle) {
   return static_cast<uint64_t>(handle);
 #endif
 }
+
+}  // namespace brokerbridge

@@ -10,6 +10,8 @@
 
 #include "msalruntime_abi.h"
 
+namespace brokerbridge {
+
 // Throws Napi::TypeError when `value` is none of the accepted shapes.
 WINDOW_HANDLE WindowHandleFromJs(const Napi::Value& value);
 // The numeric value of a handle, for diagnostics and tests.
@@ -18,3 +20,5 @@ uint64_t WindowHandleBits(WINDOW_HANDLE handle);
 // Per-OS pieces (window_handle_{win,mac,linux}.cc).
 WINDOW_HANDLE WindowHandleFromBits(uint64_t bits);
 WINDOW_HANDLE DefaultParentWindow();
+
+}  // namespace brokerbridge

@@ -2,6 +2,8 @@
 
 #include "window_handle.h"
 
+namespace brokerbridge {
+
 WINDOW_HANDLE WindowHandleFromBits(uint64_t bits) {
   return reinterpret_cast<WINDOW_HANDLE>(static_cast<uintptr_t>(bits));
 }
@@ -16,3 +18,5 @@ WINDOW_HANDLE DefaultParentWindow() {
   }
   return GetDesktopWindow();
 }
+
+}  // namespace brokerbridge

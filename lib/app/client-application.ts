@@ -46,6 +46,13 @@ export interface SilentOptions {
   data?: Record<string, string>;
   /** Proof-of-Possession or SSH certificate instead of a bearer token. */
   authScheme?: AuthScheme;
+  /** Aborts a silent call to the OS broker: the promise rejects with AbortError at once. */
+  signal?: AbortSignal;
+  /**
+   * The longest a silent call to the OS broker may take, in milliseconds (default 120000). When it
+   * passes, acquireTokenSilent resolves null and acquireTokenSilentWithError a `broker_timeout` error.
+   */
+  timeoutMs?: number;
 }
 
 /** SilentOptions after the auth scheme was turned into parameters (kept too, for the broker, which signs itself). */
@@ -334,6 +341,8 @@ export abstract class ClientApplication {
       options.claimsChallenge ?? '',
       options.data ? JSON.stringify(options.data) : '',
     ].join('\u0000');
+    // A caller's own signal or deadline must not cut short another caller's call.
+    if (options.signal || options.timeoutMs !== undefined) return this.silentWithScheme(scopes, account, options);
     return this.silentCoalescer
       .run(key, () => this.silentWithScheme(scopes, account, options))
       .then((r) => (r ? { ...r } : r));

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, TimeoutError } from '../errors.js';
 import { BrokerSession } from '../broker/broker-session.js';
 import { brokerDecision, brokerRedirectUri, isBrokerFallbackError, type HostPlatform } from '../broker/routing.js';
 import { CONSOLE_WINDOW_HANDLE, type AuthParams } from '../broker/types.js';
@@ -130,6 +130,7 @@ export class PublicClientApplication extends ClientApplication {
     this.brokerSession = new BrokerSession({
       ...(options.brokerRuntimePath !== undefined ? { runtimePath: options.brokerRuntimePath } : {}),
       logger: this.logger,
+      piiEnabled: options.enablePiiLog ?? options.logger?.piiLoggingEnabled ?? false,
       host: this.host,
     });
   }
@@ -212,7 +213,21 @@ export class PublicClientApplication extends ClientApplication {
       ...(pop ? { pop } : {}),
       ...(held ? { accessTokenToRenew: held.secret } : {}),
     });
-    const outcome = await settle(availability.runtime.acquireTokenSilently(ctx.params, correlationId, account.local_account_id));
+    const callOptions = {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    };
+    let outcome: Awaited<ReturnType<typeof settle>>;
+    try {
+      outcome = await settle(
+        availability.runtime.acquireTokenSilently(ctx.params, correlationId, account.local_account_id, callOptions),
+      );
+    } catch (e) {
+      // A hung broker is an error value here, so acquireTokenSilent resolves null as documented.
+      if (!(e instanceof TimeoutError)) throw e;
+      this.logger.log('warning', `Silent broker call: ${e.message}`);
+      return source === undefined ? undefined : errorResult({ error: 'broker_timeout', error_description: e.message }, correlationId);
+    }
     if (isBrokerFallbackError(outcome)) {
       this.logger.log('warning', `Broker asked for fallback (${outcome.status.name}); using cached refresh tokens`);
       return undefined;

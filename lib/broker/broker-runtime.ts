@@ -3,7 +3,7 @@
  * loadBrokerRuntime() (native-addon.ts), then call startup() once.
  */
 import { randomUUID } from 'node:crypto';
-import { BrokerUnavailableError, InvalidArgumentError } from '../errors.js';
+import { BrokerUnavailableError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import { BrokerCallError } from './broker-error.js';
 import { awaitOperation, startDeadline, type Deadline } from './deadline.js';
 import type { NativeAccountHandle, NativeBinding, NativeOperation } from './native-binding.js';
@@ -235,9 +235,25 @@ export class BrokerRuntime {
     }
   }
 
-  /** One native call; a runtime error becomes BrokerCallError. */
+  /**
+   * One native call; a runtime error becomes BrokerCallError. MSALRuntime
+   * serves calls one at a time, so one the broker never answered (cancelled
+   * or timed out, yet still pending inside the runtime) holds up the next:
+   * a timeout then says so.
+   */
   private async call<T>(operation: string, deadline: Deadline, start: () => NativeOperation<T>): Promise<T> {
-    const outcome = await awaitOperation(() => withArgumentErrors(start), deadline.signal);
+    const abandoned = this.native.abandonedCalls?.() ?? 0;
+    let outcome: Awaited<ReturnType<typeof awaitOperation<T>>>;
+    try {
+      outcome = await awaitOperation(() => withArgumentErrors(start), deadline.signal);
+    } catch (error) {
+      if (!(error instanceof TimeoutError) || abandoned === 0) throw error;
+      throw new TimeoutError(
+        `${error.message}; the broker has not yet answered ${abandoned} earlier call(s) that were cancelled or ` +
+          'timed out, and MSALRuntime serves calls in order. Retry once the broker recovers.',
+        { cause: error },
+      );
+    }
     if (outcome.ok) return outcome.value;
     throw new BrokerCallError(outcome.error, { operation, telemetry: parseJsonObject(outcome.telemetry) });
   }

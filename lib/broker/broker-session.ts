@@ -1,8 +1,9 @@
-import type { Logger } from '../app/logger.js';
+import type { Logger, LogLevel } from '../app/logger.js';
 import { BrokerCallError } from './broker-error.js';
 import type { BrokerRuntime } from './broker-runtime.js';
 import { loadBrokerRuntime } from './native-addon.js';
 import type { HostPlatform } from './routing.js';
+import type { BrokerLogLevel } from './types.js';
 
 export type BrokerAvailability = { available: true; runtime: BrokerRuntime } | { available: false; reason: string };
 
@@ -17,7 +18,7 @@ export class BrokerSession {
   private availability: Promise<BrokerAvailability> | undefined;
 
   constructor(
-    private readonly options: { runtimePath?: string; logger: Logger; host: HostPlatform },
+    private readonly options: { runtimePath?: string; logger: Logger; piiEnabled?: boolean; host: HostPlatform },
   ) {}
 
   get(): Promise<BrokerAvailability> {
@@ -26,13 +27,14 @@ export class BrokerSession {
   }
 
   private async start(): Promise<BrokerAvailability> {
-    const status = loadBrokerRuntime(this.options.runtimePath !== undefined ? { runtimePath: this.options.runtimePath } : {});
+    const status = await loadBrokerRuntime(this.options.runtimePath !== undefined ? { runtimePath: this.options.runtimePath } : {});
     if (!status.available) {
       this.options.logger.log('warning', `Broker unavailable (${status.reason}): ${status.message}`);
       return { available: false, reason: `${status.reason}: ${status.message}` };
     }
     try {
       await status.runtime.startup();
+      this.forwardRuntimeLog(status.runtime);
       return { available: true, runtime: status.runtime };
     } catch (e) {
       const advice = missingBrokerAdvice(e, this.options.host, process.env);
@@ -41,7 +43,34 @@ export class BrokerSession {
       return { available: false, reason };
     }
   }
+
+  /**
+   * MSALRuntime's own log goes to the app's logger. The runtime scrubs PII from
+   * its lines unless told otherwise; when told (enablePiiLog), every line may
+   * hold some and is marked so.
+   */
+  private forwardRuntimeLog(runtime: BrokerRuntime): void {
+    const { logger } = this.options;
+    const piiEnabled = this.options.piiEnabled === true;
+    try {
+      runtime.setLogCallback(
+        (message, level) => logger.log(RUNTIME_LOG_LEVELS[level], `MSALRuntime: ${message}`, piiEnabled),
+        { piiEnabled },
+      );
+    } catch (e) {
+      logger.log('warning', `The broker runtime's log is not available: ${(e as Error).message}`);
+    }
+  }
 }
+
+const RUNTIME_LOG_LEVELS: Record<BrokerLogLevel, LogLevel> = {
+  trace: 'verbose',
+  debug: 'verbose',
+  info: 'info',
+  warning: 'warning',
+  error: 'error',
+  fatal: 'error',
+};
 
 /**
  * On Linux, MSALRuntime starts by pinging the broker on the session bus, and

@@ -55,7 +55,10 @@ export function loadNativeAddon(): { binding: NativeBinding } | { error: string 
   return cached;
 }
 
-export function loadBrokerRuntime(options: { runtimePath?: string; env?: NodeJS.ProcessEnv } = {}): BrokerRuntimeStatus {
+/** Loads the addon and the library (off the JS thread); failures are values. */
+export async function loadBrokerRuntime(
+  options: { runtimePath?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<BrokerRuntimeStatus> {
   const addon = loadNativeAddon();
   if ('error' in addon) return { available: false, reason: 'addon_missing', message: addon.error };
   const resolved = resolveRuntimePath(options, findPackageRoot());
@@ -63,7 +66,7 @@ export function loadBrokerRuntime(options: { runtimePath?: string; env?: NodeJS.
     const reason = resolved.reason.startsWith('No MSALRuntime build') ? 'unsupported_platform' : 'library_not_found';
     return { available: false, reason, message: resolved.reason };
   }
-  const loaded = addon.binding.loadRuntime(resolved.path);
+  const loaded = await addon.binding.loadRuntime(resolved.path);
   if (!loaded.ok) return { available: false, reason: loaded.reason, message: loaded.message };
   return { available: true, runtime: new BrokerRuntime(addon.binding), runtimePath: resolved.path };
 }

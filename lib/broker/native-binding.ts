@@ -63,7 +63,8 @@ export type NativeLoadOutcome =
 export type NativeWindow = Buffer | bigint | number | undefined;
 
 export interface NativeBinding {
-  loadRuntime(path: string): NativeLoadOutcome;
+  /** dlopen runs on the libuv pool: it takes hundreds of milliseconds. */
+  loadRuntime(path: string): Promise<NativeLoadOutcome>;
   startup(): Promise<{ ok: true } | { ok: false; error: BrokerErrorInfo }>;
   shutdown(): Promise<void>;
   signIn(window: NativeWindow, params: object, correlationId: string, accountHint: string): NativeOperation<NativeAuthResult>;
@@ -90,4 +91,9 @@ export interface NativeBinding {
   signOutSilently(clientId: string, correlationId: string, account: NativeAccountHandle): NativeOperation<NativeSignOut>;
   setLogCallback(callback: ((message: string, level: number) => void) | null, piiEnabled: boolean): void;
   windowHandleValue(window: NativeWindow): bigint;
+  /**
+   * Process-wide: cancelled calls whose runtime completion has not arrived yet.
+   * Optional: prebuilt addons older than this method lack it.
+   */
+  abandonedCalls?(): number;
 }

@@ -78,7 +78,7 @@ async function silentTokenForAccount(accountId) {
 
 async function main() {
   step('load');
-  const loaded = addon.loadRuntime(process.env.BROKERBRIDGE_MSALRUNTIME_PATH ?? '');
+  const loaded = await addon.loadRuntime(process.env.BROKERBRIDGE_MSALRUNTIME_PATH ?? '');
   if (!loaded.ok) throw new Error(`loadRuntime: ${loaded.message}`);
 
   step('startup');

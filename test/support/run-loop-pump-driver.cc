@@ -14,6 +14,8 @@
 
 #include "run_loop_pump.h"
 
+using brokerbridge::RunLoopPump;
+
 int main() {
   bool hostRunsLoop = false;
   uint64_t clock = 0;

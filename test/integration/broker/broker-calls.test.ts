@@ -30,7 +30,7 @@ beforeAll(async () => {
   process.env['DBUS_SESSION_BUS_ADDRESS'] = bus.address;
   keyring = await SecretService.start(bus);
   broker = await FakeBroker.start(bus);
-  const status = loadBrokerRuntime();
+  const status = await loadBrokerRuntime();
   if (!status.available) throw new Error(status.message);
   runtime = status.runtime;
 });

@@ -172,4 +172,25 @@ describe('broker routing in the facade', () => {
     expect(logs.filter((m) => m.includes('sign-out failed'))).toEqual([]);
     expect(await app.getAccounts()).toHaveLength(0);
   });
+
+  it("MSALRuntime's own log reaches the app's logger, marked as PII only with enablePiiLog", async () => {
+    for (const enablePiiLog of [false, true]) {
+      const lines: Array<{ level: string; message: string; containsPii: boolean }> = [];
+      const app = newApp({
+        enablePiiLog,
+        logger: { level: 'verbose', callback: (level: string, message: string, containsPii: boolean) => lines.push({ level, message, containsPii }) },
+      });
+      await app.acquireTokenInteractive(SCOPES, { parentWindowHandle: console_, browserLauncher: noBrowser });
+      // The lines hop threads on their own queue: wait for them, with a deadline.
+      const deadline = Date.now() + 30_000;
+      while (!lines.some((l) => l.message.startsWith('MSALRuntime: ')) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const runtimeLines = lines.filter((l) => l.message.startsWith('MSALRuntime: '));
+      expect(runtimeLines.length, `enablePiiLog ${enablePiiLog}`).toBeGreaterThan(0);
+      expect(runtimeLines.every((l) => ['verbose', 'info', 'warning', 'error'].includes(l.level))).toBe(true);
+      expect(runtimeLines.every((l) => l.containsPii === enablePiiLog)).toBe(true);
+      if (!enablePiiLog) expect(runtimeLines.some((l) => l.message.includes('ada@contoso.example'))).toBe(false);
+    }
+  });
 });

@@ -15,6 +15,7 @@ import { findPackageRoot } from '../../../lib/broker/native-addon.js';
 import { resolveRuntimePath } from '../../../lib/broker/runtime-path.js';
 import { FakeBroker, PrivateBus, SecretService } from '../../support/fake-broker/controller.js';
 import type { Behaviour, BrokerMethod, RecordedCall } from '../../support/fake-broker/protocol.js';
+import { memcheckArgs, memcheckSummary, type MemcheckSummary } from '../../support/valgrind.js';
 
 const support = join(dirname(fileURLToPath(import.meta.url)), '../../support');
 const RUN_TIMEOUT_MS = 280_000;
@@ -68,11 +69,8 @@ function serveRequests(stdout: NodeJS.ReadableStream, stdin: NodeJS.WritableStre
   });
 }
 
-interface MemcheckReport {
+interface MemcheckReport extends MemcheckSummary {
   exitCode: number | null;
-  errors: number;
-  suppressedErrors: number;
-  definitelyLostBytes: number;
   log: string;
   scriptOutput: string;
 }
@@ -84,16 +82,7 @@ async function runUnderValgrind(): Promise<MemcheckReport> {
   const child = spawn(
     'valgrind',
     [
-      '--tool=memcheck',
-      '--leak-check=full',
-      '--errors-for-leak-kinds=definite',
-      '--show-leak-kinds=definite',
-      '--error-exitcode=99',
-      '--num-callers=40',
-      // A failure's message carries the log; ready-made suppressions in it save a rerun.
-      '--gen-suppressions=all',
-      `--suppressions=${join(support, 'valgrind.supp')}`,
-      `--log-file=${logFile}`,
+      ...memcheckArgs(logFile),
       process.execPath,
       '--expose-gc',
       join(support, 'broker-memcheck.mjs'),
@@ -118,16 +107,7 @@ async function runUnderValgrind(): Promise<MemcheckReport> {
     });
   });
   const log = await readFile(logFile, 'utf8');
-  const summary = /ERROR SUMMARY: (\d+) errors from \d+ contexts \(suppressed: (\d+) from/.exec(log);
-  const lost = /definitely lost: ([\d,]+) bytes/.exec(log);
-  return {
-    exitCode,
-    errors: Number(summary?.[1] ?? Number.NaN),
-    suppressedErrors: Number(summary?.[2] ?? Number.NaN),
-    definitelyLostBytes: Number((lost?.[1] ?? 'NaN').replaceAll(',', '')),
-    log,
-    scriptOutput,
-  };
+  return { exitCode, ...memcheckSummary(log), log, scriptOutput };
 }
 
 it('leaves no invalid access and no definite leak of ours', { timeout: RUN_TIMEOUT_MS + 20_000 }, async () => {

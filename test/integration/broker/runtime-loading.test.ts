@@ -29,8 +29,8 @@ describe('loading', () => {
     expect('binding' in addon).toBe(true);
   });
 
-  it('reports a missing library as a typed reason, without throwing', () => {
-    const status = loadBrokerRuntime({ runtimePath: '/nonexistent/libmsalruntime.so' });
+  it('reports a missing library as a typed reason, without throwing', async () => {
+    const status = await loadBrokerRuntime({ runtimePath: '/nonexistent/libmsalruntime.so' });
     expect(status).toEqual({
       available: false,
       reason: 'library_not_found',
@@ -38,14 +38,14 @@ describe('loading', () => {
     });
   });
 
-  it('reports a file that is not a shared library as library_load_failed', () => {
-    const status = loadBrokerRuntime({ runtimePath: new URL(import.meta.url).pathname });
+  it('reports a file that is not a shared library as library_load_failed', async () => {
+    const status = await loadBrokerRuntime({ runtimePath: new URL(import.meta.url).pathname });
     expect(status.available).toBe(false);
     if (!status.available) expect(status.reason).toBe('library_load_failed');
   });
 
-  it('takes the library path from BROKERBRIDGE_MSALRUNTIME_PATH', () => {
-    const status = loadBrokerRuntime({ env: { BROKERBRIDGE_MSALRUNTIME_PATH: '/env/path/libmsalruntime.so' } });
+  it('takes the library path from BROKERBRIDGE_MSALRUNTIME_PATH', async () => {
+    const status = await loadBrokerRuntime({ env: { BROKERBRIDGE_MSALRUNTIME_PATH: '/env/path/libmsalruntime.so' } });
     expect(status.available).toBe(false);
     if (!status.available) expect(status.message).toContain('/env/path/libmsalruntime.so');
   });
@@ -53,7 +53,7 @@ describe('loading', () => {
 
 describe('startup without a broker on the bus', () => {
   it('rejects with BrokerUnavailableError carrying the runtime reason', async () => {
-    const status = loadBrokerRuntime({ env: {} });
+    const status = await loadBrokerRuntime({ env: {} });
     expect(status.available).toBe(true);
     if (!status.available) return;
     expect(status.runtimePath).toMatch(/@azure\/msal-node-runtime\/dist\/linux\/ubuntu\/x64\/libmsalruntime\.so$/);
@@ -70,7 +70,7 @@ describe('startup without a broker on the bus', () => {
   });
 
   it('lets a later startup try again, and a call fails the same typed way', async () => {
-    const status = loadBrokerRuntime();
+    const status = await loadBrokerRuntime();
     if (!status.available) throw new Error(status.message);
     await expect(status.runtime.startup()).rejects.toBeInstanceOf(BrokerUnavailableError);
     await expect(
@@ -91,9 +91,9 @@ describe('worker threads', () => {
       `
       const { parentPort, workerData } = require('node:worker_threads');
       const addon = require('node-gyp-build')(workerData.root);
-      const loaded = addon.loadRuntime(workerData.runtimePath);
-      addon.setLogCallback(() => {}, false);
-      addon.startup().then((outcome) => {
+      addon.loadRuntime(workerData.runtimePath).then(async (loaded) => {
+        addon.setLogCallback(() => {}, false);
+        const outcome = await addon.startup();
         parentPort.postMessage({ loaded, outcome, window: addon.windowHandleValue(7n).toString() });
       });
       `,

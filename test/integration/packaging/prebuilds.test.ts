@@ -13,7 +13,7 @@ function probe(env: Record<string, string>): { available: boolean; reason?: stri
   const code = `
     import { loadBrokerRuntime } from './lib/broker/native-addon.ts';
     import { PublicClientApplication } from './lib/index.ts';
-    const s = loadBrokerRuntime();
+    const s = await loadBrokerRuntime();
     const app = new PublicClientApplication({ clientId: 'c', authority: 'https://login.microsoftonline.com/common', enableBrokerOnLinux: true }, { platform: 'linux', wsl: false });
     const broker = await app.isBrokerAvailable();
     console.log(JSON.stringify({ available: s.available, reason: s.available ? undefined : s.reason, broker }));

@@ -125,7 +125,7 @@ const scenarios = {
    */
   async addonStrings() {
     const binding = require(path.join(input.packageRoot, 'node_modules', 'node-gyp-build'))(input.packageRoot);
-    const loaded = binding.loadRuntime(input.runtimePath);
+    const loaded = await binding.loadRuntime(input.runtimePath);
     const started = await binding.startup();
     const call = binding.signInInteractively(undefined, input.params, input.correlationId, input.loginHint);
     const outcome = await call.promise;
