@@ -11,7 +11,13 @@ import { BROKER_STATUS_NAMES, BrokerCallError } from '../../../lib/broker/broker
 import type { BrokerRuntime } from '../../../lib/broker/broker-runtime.js';
 import { loadBrokerRuntime } from '../../../lib/broker/native-addon.js';
 import { CONSOLE_WINDOW_HANDLE, type AuthParams } from '../../../lib/broker/types.js';
-import { FakeBroker, PrivateBus, SecretService } from '../../support/fake-broker/controller.js';
+import {
+  startBrokerTestBed,
+  stopBrokerTestBed,
+  FakeBroker,
+  type PrivateBus,
+  type SecretService,
+} from '../../support/fake-broker/controller.js';
 import { TEST_OID, TEST_TENANT, testAccount } from '../../support/fake-broker/protocol.js';
 import { rejection } from '../../support/rejection.js';
 
@@ -26,10 +32,7 @@ let broker: FakeBroker;
 let runtime: BrokerRuntime;
 
 beforeAll(async () => {
-  bus = await PrivateBus.start();
-  process.env['DBUS_SESSION_BUS_ADDRESS'] = bus.address;
-  keyring = await SecretService.start(bus);
-  broker = await FakeBroker.start(bus);
+  ({ bus, keyring, broker } = await startBrokerTestBed({ exportBus: true }));
   const status = await loadBrokerRuntime();
   if (!status.available) throw new Error(status.message);
   runtime = status.runtime;
@@ -37,9 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime?.shutdown();
-  await broker?.stop();
-  await keyring?.stop();
-  await bus?.stop();
+  await stopBrokerTestBed({ bus, keyring, broker });
 });
 
 function authRequest(method: 'acquireTokenSilently' | 'acquireTokenInteractively'): Record<string, unknown> {

@@ -16,7 +16,13 @@ import { CONSOLE_WINDOW_HANDLE, type AuthParams } from '../../../lib/broker/type
 import { AbortError, TimeoutError } from '../../../lib/errors.js';
 import type { TokenResult } from '../../../lib/oauth2/types.js';
 import { probeEventLoopLag, type LagFigures } from '../../support/event-loop-lag.js';
-import { FakeBroker, PrivateBus, SecretService } from '../../support/fake-broker/controller.js';
+import {
+  startBrokerTestBed,
+  stopBrokerTestBed,
+  type FakeBroker,
+  type PrivateBus,
+  type SecretService,
+} from '../../support/fake-broker/controller.js';
 import { authorityMetadataFor, instanceDiscoveryMetadata } from '../../support/offline-entra.js';
 import { rejection } from '../../support/rejection.js';
 
@@ -38,18 +44,13 @@ let broker: FakeBroker;
 let runtime: BrokerRuntime;
 
 beforeAll(async () => {
-  bus = await PrivateBus.start();
-  process.env['DBUS_SESSION_BUS_ADDRESS'] = bus.address;
-  keyring = await SecretService.start(bus);
-  broker = await FakeBroker.start(bus);
+  ({ bus, keyring, broker } = await startBrokerTestBed({ exportBus: true }));
 });
 
 afterAll(async () => {
   // No runtime.shutdown(): MSALRUNTIME_Shutdown waits for the call the last
   // test left pending. Killing the broker ends that call.
-  await broker?.stop();
-  await keyring?.stop();
-  await bus?.stop();
+  await stopBrokerTestBed({ bus, keyring, broker });
 });
 
 function report(path: string, figures: LagFigures): void {

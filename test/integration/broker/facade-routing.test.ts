@@ -8,7 +8,13 @@ import { PublicClientApplication } from '../../../lib/app/public-client-applicat
 import { InvalidArgumentError } from '../../../lib/errors.js';
 import { PopAuthScheme } from '../../../lib/pop/pop-auth-scheme.js';
 import type { ErrorResult, TokenResult } from '../../../lib/oauth2/types.js';
-import { FakeBroker, PrivateBus, SecretService } from '../../support/fake-broker/controller.js';
+import {
+  startBrokerTestBed,
+  stopBrokerTestBed,
+  type FakeBroker,
+  type PrivateBus,
+  type SecretService,
+} from '../../support/fake-broker/controller.js';
 import { TEST_OID, TEST_TENANT } from '../../support/fake-broker/protocol.js';
 import { authorityMetadataFor, instanceDiscoveryMetadata } from '../../support/offline-entra.js';
 
@@ -27,15 +33,10 @@ let keyring: SecretService;
 let broker: FakeBroker;
 
 beforeAll(async () => {
-  bus = await PrivateBus.start();
-  process.env['DBUS_SESSION_BUS_ADDRESS'] = bus.address;
-  keyring = await SecretService.start(bus);
-  broker = await FakeBroker.start(bus);
+  ({ bus, keyring, broker } = await startBrokerTestBed({ exportBus: true }));
 });
 afterAll(async () => {
-  await broker?.stop();
-  await keyring?.stop();
-  await bus?.stop();
+  await stopBrokerTestBed({ bus, keyring, broker });
 });
 beforeEach(async () => {
   broker.clearCalls();

@@ -13,7 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { findPackageRoot } from '../../../lib/broker/native-addon.js';
 import { resolveRuntimePath } from '../../../lib/broker/runtime-path.js';
-import { FakeBroker, PrivateBus, SecretService } from '../../support/fake-broker/controller.js';
+import {
+  startBrokerTestBed,
+  stopBrokerTestBed,
+  type FakeBroker,
+  type PrivateBus,
+  type SecretService,
+} from '../../support/fake-broker/controller.js';
 import type { Behaviour, BrokerMethod, RecordedCall } from '../../support/fake-broker/protocol.js';
 import { memcheckArgs, memcheckSummary, type MemcheckSummary } from '../../support/valgrind.js';
 
@@ -26,16 +32,12 @@ let broker: FakeBroker;
 let workDir: string;
 
 beforeAll(async () => {
-  bus = await PrivateBus.start();
-  keyring = await SecretService.start(bus);
-  broker = await FakeBroker.start(bus);
+  ({ bus, keyring, broker } = await startBrokerTestBed());
   workDir = await mkdtemp(join(tmpdir(), 'brokerbridge-memcheck-'));
 });
 
 afterAll(async () => {
-  await broker?.stop();
-  await keyring?.stop();
-  await bus?.stop();
+  await stopBrokerTestBed({ bus, keyring, broker });
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 

@@ -17,7 +17,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPackageRoot } from '../../../lib/broker/native-addon.js';
 import { resolveRuntimePath } from '../../../lib/broker/runtime-path.js';
-import { FakeBroker, PrivateBus, SecretService } from '../../support/fake-broker/controller.js';
+import {
+  startBrokerTestBed,
+  stopBrokerTestBed,
+  type FakeBroker,
+  type PrivateBus,
+  type SecretService,
+} from '../../support/fake-broker/controller.js';
 import { memcheckArgs, memcheckSummary } from '../../support/valgrind.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '../../support/broker-teardown.mjs');
@@ -35,17 +41,13 @@ beforeAll(async () => {
   const runtime = resolveRuntimePath({}, findPackageRoot());
   if (runtime.path === undefined) throw new Error(runtime.reason);
   runtimePath = runtime.path;
-  bus = await PrivateBus.start();
-  keyring = await SecretService.start(bus);
-  broker = await FakeBroker.start(bus);
+  ({ bus, keyring, broker } = await startBrokerTestBed());
   await broker.behave('acquireTokenSilently', { kind: 'slow', delayMs: HELD_MS, then: { kind: 'token' } });
   workDir = await mkdtemp(join(tmpdir(), 'brokerbridge-teardown-'));
 });
 
 afterAll(async () => {
-  await broker?.stop();
-  await keyring?.stop();
-  await bus?.stop();
+  await stopBrokerTestBed({ bus, keyring, broker });
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Behaviour, BrokerMethod, FakeAccount, FromBroker, RecordedCall, ToBroker } from './protocol.js';
-import { PrivateBus, withTimeout } from '../private-bus.js';
+import { PrivateBus, SecretService, withTimeout } from '../private-bus.js';
 
 export { PrivateBus, SecretService, waitForBusName } from '../private-bus.js';
 
@@ -124,4 +124,36 @@ export class FakeBroker {
     this.child.send(make(id));
     return withTimeout(acked, 5_000, 'the fake broker to take a behaviour');
   }
+}
+
+/** What every broker test starts: a private session bus, a throwaway Secret Service on it, and the fake broker. */
+export interface BrokerTestBed {
+  bus: PrivateBus;
+  keyring: SecretService;
+  broker: FakeBroker;
+}
+
+/**
+ * Starts a BrokerTestBed; with `exportBus`, this process's DBUS_SESSION_BUS_ADDRESS points at the
+ * bus, for runtimes loaded in-process. Whatever started is stopped again if a later part fails.
+ */
+export async function startBrokerTestBed(options: { exportBus?: boolean } = {}): Promise<BrokerTestBed> {
+  const bus = await PrivateBus.start();
+  if (options.exportBus) process.env['DBUS_SESSION_BUS_ADDRESS'] = bus.address;
+  const started: Partial<BrokerTestBed> = { bus };
+  try {
+    started.keyring = await SecretService.start(bus);
+    started.broker = await FakeBroker.start(bus);
+    return started as BrokerTestBed;
+  } catch (e) {
+    await stopBrokerTestBed(started);
+    throw e;
+  }
+}
+
+/** Stops what a BrokerTestBed started, broker first; parts that never started are skipped. */
+export async function stopBrokerTestBed(bed: Partial<BrokerTestBed>): Promise<void> {
+  await bed.broker?.stop();
+  await bed.keyring?.stop();
+  await bed.bus?.stop();
 }
