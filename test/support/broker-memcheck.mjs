@@ -17,17 +17,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { BROKER_TEST_PARAMS } from './broker-params.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(root, 'package.json'));
 const addon = require('node-gyp-build')(root);
 
-const params = {
-  clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
-  authority: 'https://login.microsoftonline.com/common',
-  scopes: ['User.Read'],
-  redirectUri: 'https://login.microsoftonline.com/common/oauth2/nativeclient',
-};
+const params = BROKER_TEST_PARAMS;
 const pop = { httpMethod: 'GET', uriHost: 'graph.microsoft.com', uriPath: '/v1.0/me', nonce: 'memcheck-nonce' };
 // Valgrind slows the runtime and Node down by tens of times.
 const CALL_TIMEOUT_MS = 60_000;

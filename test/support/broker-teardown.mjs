@@ -20,16 +20,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { BROKER_TEST_PARAMS } from './broker-params.mjs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(root, 'package.json'));
-const params = {
-  clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
-  authority: 'https://login.microsoftonline.com/common',
-  scopes: ['User.Read'],
-  redirectUri: 'https://login.microsoftonline.com/common/oauth2/nativeclient',
-};
+const params = BROKER_TEST_PARAMS;
 
 /** Loads (a promise in the new addon, a value in the old) and starts the runtime. */
 async function start(addon) {
