@@ -81,7 +81,7 @@ async function viaDeviceCode(
     return await app.acquireTokenByDeviceFlow(flow, {
       signal,
       onProgress: (p) => progress.update(waiting(p.remainingSeconds)),
-      ...(authScheme && { authScheme }),
+      authScheme,
     });
   } finally {
     progress.stop();
@@ -104,11 +104,11 @@ async function interactively(
   try {
     return await app.acquireTokenInteractive(args.scopes, {
       signal,
-      ...(args.username !== undefined && { loginHint: args.username }),
-      ...(args.timeout !== undefined && { timeout: args.timeout }),
-      ...(authScheme && { authScheme }),
+      loginHint: args.username,
+      timeout: args.timeout,
+      authScheme,
       // A terminal has no window of its own to parent the broker's dialog to.
-      ...(args.broker && { parentWindowHandle: PublicClientApplication.CONSOLE_WINDOW_HANDLE }),
+      parentWindowHandle: args.broker ? PublicClientApplication.CONSOLE_WINDOW_HANDLE : undefined,
       onBeforeLaunchingUi: showProgress,
       browserLauncher: async (url) => {
         showProgress();
