@@ -35,6 +35,14 @@ import type { CallContext, CallOptions, Redemption } from './request-pipeline.js
 /** An access token is treated as expired this many seconds early, as the reference does. */
 const EXPIRY_MARGIN_SECONDS = 300;
 
+/** What every token request may be given: a claims challenge to satisfy, and the id to trace it by. */
+export interface TokenRequestOptions {
+  /** A resource's claims challenge (from its WWW-Authenticate header) to satisfy; the cache is bypassed. */
+  claimsChallenge?: string | undefined;
+  /** The id this call's requests carry (client-request-id); a random UUID by default. */
+  correlationId?: string | undefined;
+}
+
 /** Options of acquireTokenSilent() and acquireTokenSilentWithError(). */
 export interface SilentOptions {
   /** Skip the cached access token and redeem a refresh token (or ask the broker) for a new one. */
@@ -513,7 +521,7 @@ export abstract class ClientApplication {
   async acquireTokenByRefreshToken(
     refreshToken: string,
     scopes: string[],
-    options: { claimsChallenge?: string | undefined; correlationId?: string | undefined } = {},
+    options: TokenRequestOptions = {},
   ): Promise<AcquireTokenResult> {
     assertNonEmptyString(refreshToken, 'refreshToken');
     assertScopes(scopes);
@@ -576,7 +584,7 @@ export abstract class ClientApplication {
   async acquireTokenByAuthCodeFlow(
     flow: AuthCodeFlow,
     authResponse: Record<string, string>,
-    options: { scopes?: string[] | undefined; claimsChallenge?: string | undefined; correlationId?: string | undefined } = {},
+    options: TokenRequestOptions & { scopes?: string[] | undefined } = {},
   ): Promise<AcquireTokenResult> {
     if (!flow || typeof flow !== 'object' || typeof flow.state !== 'string') {
       throw new InvalidArgumentError('state missing from the auth code flow: pass the object initiateAuthCodeFlow() returned');
@@ -636,7 +644,12 @@ export abstract class ClientApplication {
   async acquireTokenByAuthorizationCode(
     code: string,
     scopes: string[],
-    options: { redirectUri?: string | undefined; nonce?: string | undefined; state?: string | undefined; codeVerifier?: string | undefined; claimsChallenge?: string | undefined; correlationId?: string | undefined } = {},
+    options: TokenRequestOptions & {
+      redirectUri?: string | undefined;
+      nonce?: string | undefined;
+      state?: string | undefined;
+      codeVerifier?: string | undefined;
+    } = {},
   ): Promise<AcquireTokenResult> {
     assertNonEmptyString(code, 'code');
     assertScopes(scopes);
@@ -697,7 +710,7 @@ export abstract class ClientApplication {
     username: string,
     password: string,
     scopes: string[],
-    options: { claimsChallenge?: string | undefined; correlationId?: string | undefined } = {},
+    options: TokenRequestOptions = {},
   ): Promise<AcquireTokenResult> {
     assertNonEmptyString(username, 'username');
     assertNonEmptyString(password, 'password');

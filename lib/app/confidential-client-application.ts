@@ -9,7 +9,7 @@ import { ccsRoutingHeaders } from '../oauth2/ccs.js';
 import { byClientCredentials, byOnBehalfOf, byUserFic, GrantType } from '../oauth2/grants.js';
 import { decodePart } from '../oauth2/id-token.js';
 import { isErrorResult, type AcquireTokenResult } from '../oauth2/types.js';
-import { assertNonEmptyString, assertScopes, ClientApplication, refreshReasonFor } from './client-application.js';
+import { assertNonEmptyString, assertScopes, ClientApplication, refreshReasonFor, type TokenRequestOptions } from './client-application.js';
 import { isTransportFailure } from './errors-classification.js';
 import type { AuthScheme } from './auth-scheme.js';
 import type { ConfidentialClientApplicationOptions } from './options.js';
@@ -160,7 +160,7 @@ export class ConfidentialClientApplication extends ClientApplication {
   async acquireTokenOnBehalfOf(
     userAssertion: string,
     scopes: string[],
-    options: { claimsChallenge?: string | undefined; correlationId?: string | undefined } = {},
+    options: TokenRequestOptions = {},
   ): Promise<AcquireTokenResult> {
     assertNonEmptyString(userAssertion, 'userAssertion');
     assertScopes(scopes);
@@ -197,7 +197,7 @@ export class ConfidentialClientApplication extends ClientApplication {
   async acquireTokenByUserFederatedIdentityCredential(
     scopes: string[],
     assertion: string,
-    options: { username?: string | undefined; userObjectId?: string | undefined; correlationId?: string | undefined; claimsChallenge?: string | undefined } = {},
+    options: TokenRequestOptions & { username?: string | undefined; userObjectId?: string | undefined } = {},
   ): Promise<AcquireTokenResult> {
     assertScopes(scopes);
     assertNonEmptyString(assertion, 'assertion');

@@ -40,15 +40,15 @@ async function acquire(
   const authScheme = args.pop ? new PopAuthScheme({ httpMethod: args.pop.method, url: args.pop.url }) : undefined;
   const account = await pickAccount(app, args.username, io);
   if (account) {
-    const silent = await app.acquireTokenSilentWithError(args.scopes, account, authScheme ? { authScheme } : {});
+    const silent = await app.acquireTokenSilentWithError(args.scopes, account, { authScheme });
     if (silent && !isErrorResult(silent)) return silent;
     if (silent) io.stderr.write(`The cached sign-in of ${account.username} needs renewal (${silent.error}); signing in again.\n`);
   }
   if (password !== undefined && args.username !== undefined) {
     return app.acquireTokenByUsernamePassword(args.username, password, args.scopes);
   }
-  if (args.deviceCode) return viaDeviceCode(app, args, io, signal, authScheme);
-  return interactively(app, args, io, signal, authScheme);
+  const signIn: SignIn = { app, args, io, signal, authScheme };
+  return args.deviceCode ? viaDeviceCode(signIn) : interactively(signIn);
 }
 
 async function pickAccount(app: PublicClientApplication, username: string | undefined, io: CliIo): Promise<Account | undefined> {
@@ -60,13 +60,16 @@ async function pickAccount(app: PublicClientApplication, username: string | unde
   return first;
 }
 
-async function viaDeviceCode(
-  app: PublicClientApplication,
-  args: TokenArgs,
-  io: CliIo,
-  signal: AbortSignal,
-  authScheme: PopAuthScheme | undefined,
-): Promise<AcquireTokenResult> {
+/** What a sign-in that asks the user needs. */
+interface SignIn {
+  app: PublicClientApplication;
+  args: TokenArgs;
+  io: CliIo;
+  signal: AbortSignal;
+  authScheme: PopAuthScheme | undefined;
+}
+
+async function viaDeviceCode({ app, args, io, signal, authScheme }: SignIn): Promise<AcquireTokenResult> {
   const started = await app.initiateDeviceFlow(args.scopes);
   if (isErrorResult(started)) return started;
   const flow = started;
@@ -88,13 +91,7 @@ async function viaDeviceCode(
   }
 }
 
-async function interactively(
-  app: PublicClientApplication,
-  args: TokenArgs,
-  io: CliIo,
-  signal: AbortSignal,
-  authScheme: PopAuthScheme | undefined,
-): Promise<AcquireTokenResult> {
+async function interactively({ app, args, io, signal, authScheme }: SignIn): Promise<AcquireTokenResult> {
   const waitingText = 'Waiting for you to sign in (Ctrl-C to cancel)';
   let progress: Progress | undefined;
   const showProgress = (): void => {

@@ -18,7 +18,7 @@ export interface TokenClientOptions {
   clientInfo?: boolean | undefined;
 }
 
-export interface TokenRequestOptions {
+export interface TokenTransportOptions {
   headers?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
 }
@@ -105,7 +105,7 @@ export class TokenClient {
   async request(
     tokenEndpoint: string,
     params: Record<string, string | undefined>,
-    options: TokenRequestOptions = {},
+    options: TokenTransportOptions = {},
   ): Promise<TokenResponse | ErrorResponse> {
     const form = new URLSearchParams();
     const set = (k: string, v: string | undefined): void => {
