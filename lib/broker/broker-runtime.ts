@@ -9,13 +9,13 @@ import { awaitOperation, startDeadline, type Deadline } from './deadline.js';
 import type { NativeAccountHandle, NativeBinding, NativeOperation } from './native-binding.js';
 import { parseJsonObject, toBrokerAccount, toBrokerAuthResult } from './results.js';
 import type {
-  AuthParams,
+  BrokerAuthParams,
   BrokerAccount,
   BrokerAuthResult,
   BrokerLogCallback,
   BrokerLogLevel,
   BrokerLogOptions,
-  CallOptions,
+  BrokerCallOptions,
   WindowHandle,
 } from './types.js';
 import { toNativeWindow, withArgumentErrors } from './window-handle.js';
@@ -34,16 +34,16 @@ const LOG_LEVELS: Record<number, BrokerLogLevel> = {
   6: 'fatal',
 };
 
-function checkAuthParams(params: AuthParams): void {
-  if (typeof params !== 'object' || params === null) throw new InvalidArgumentError('AuthParams must be an object');
+function checkAuthParams(params: BrokerAuthParams): void {
+  if (typeof params !== 'object' || params === null) throw new InvalidArgumentError('BrokerAuthParams must be an object');
   if (typeof params.clientId !== 'string' || params.clientId === '') {
-    throw new InvalidArgumentError('AuthParams.clientId must be a non-empty string');
+    throw new InvalidArgumentError('BrokerAuthParams.clientId must be a non-empty string');
   }
   if (typeof params.authority !== 'string' || !/^https:\/\//i.test(params.authority)) {
-    throw new InvalidArgumentError('AuthParams.authority must be an https URL');
+    throw new InvalidArgumentError('BrokerAuthParams.authority must be an https URL');
   }
   if (!Array.isArray(params.scopes) || params.scopes.some((s) => typeof s !== 'string' || s === '' || /\s/.test(s))) {
-    throw new InvalidArgumentError('AuthParams.scopes must be an array of scope strings without spaces');
+    throw new InvalidArgumentError('BrokerAuthParams.scopes must be an array of scope strings without spaces');
   }
 }
 
@@ -80,7 +80,7 @@ export class BrokerRuntime {
     await this.native.shutdown();
   }
 
-  signInSilently(params: AuthParams, correlationId: string, options: CallOptions = {}): Promise<BrokerAuthResult> {
+  signInSilently(params: BrokerAuthParams, correlationId: string, options: BrokerCallOptions = {}): Promise<BrokerAuthResult> {
     checkAuthParams(params);
     const correlation = this.correlation(correlationId);
     return this.authCall('signInSilently', DEFAULT_SILENT_TIMEOUT_MS, options, () =>
@@ -89,22 +89,22 @@ export class BrokerRuntime {
   }
 
   signInInteractively(
-    params: AuthParams,
+    params: BrokerAuthParams,
     correlationId: string,
     parentWindow: WindowHandle,
     accountHint = '',
-    options: CallOptions = {},
+    options: BrokerCallOptions = {},
   ): Promise<BrokerAuthResult> {
     return this.signInWithWindow('signInInteractively', params, correlationId, parentWindow, accountHint, options);
   }
 
   /** Silent first, interactive when the broker needs the user. */
   signIn(
-    params: AuthParams,
+    params: BrokerAuthParams,
     correlationId: string,
     parentWindow: WindowHandle,
     accountHint = '',
-    options: CallOptions = {},
+    options: BrokerCallOptions = {},
   ): Promise<BrokerAuthResult> {
     return this.signInWithWindow('signIn', params, correlationId, parentWindow, accountHint, options);
   }
@@ -112,11 +112,11 @@ export class BrokerRuntime {
   /** The two sign-ins that may show UI share the native signature (window, params, correlation, hint). */
   private signInWithWindow(
     method: 'signIn' | 'signInInteractively',
-    params: AuthParams,
+    params: BrokerAuthParams,
     correlationId: string,
     parentWindow: WindowHandle,
     accountHint: string,
-    options: CallOptions,
+    options: BrokerCallOptions,
   ): Promise<BrokerAuthResult> {
     checkAuthParams(params);
     const correlation = this.correlation(correlationId);
@@ -126,10 +126,10 @@ export class BrokerRuntime {
   }
 
   acquireTokenSilently(
-    params: AuthParams,
+    params: BrokerAuthParams,
     correlationId: string,
     accountId: string,
-    options: CallOptions = {},
+    options: BrokerCallOptions = {},
   ): Promise<BrokerAuthResult> {
     checkAuthParams(params);
     checkNonEmpty(accountId, 'accountId');
@@ -143,11 +143,11 @@ export class BrokerRuntime {
   }
 
   acquireTokenInteractively(
-    params: AuthParams,
+    params: BrokerAuthParams,
     correlationId: string,
     parentWindow: WindowHandle,
     accountId: string,
-    options: CallOptions = {},
+    options: BrokerCallOptions = {},
   ): Promise<BrokerAuthResult> {
     checkAuthParams(params);
     checkNonEmpty(accountId, 'accountId');
@@ -161,7 +161,7 @@ export class BrokerRuntime {
     });
   }
 
-  readAccountById(accountId: string, correlationId: string, options: CallOptions = {}): Promise<BrokerAccount> {
+  readAccountById(accountId: string, correlationId: string, options: BrokerCallOptions = {}): Promise<BrokerAccount> {
     checkNonEmpty(accountId, 'accountId');
     const correlation = this.correlation(correlationId);
     return this.withDeadline('readAccountById', DEFAULT_SILENT_TIMEOUT_MS, options, async (deadline) => {
@@ -173,7 +173,7 @@ export class BrokerRuntime {
     });
   }
 
-  discoverAccounts(clientId: string, correlationId: string, options: CallOptions = {}): Promise<BrokerAccount[]> {
+  discoverAccounts(clientId: string, correlationId: string, options: BrokerCallOptions = {}): Promise<BrokerAccount[]> {
     checkNonEmpty(clientId, 'clientId');
     const correlation = this.correlation(correlationId);
     return this.withDeadline('discoverAccounts', DEFAULT_SILENT_TIMEOUT_MS, options, async (deadline) => {
@@ -184,7 +184,7 @@ export class BrokerRuntime {
     });
   }
 
-  signOutSilently(clientId: string, correlationId: string, accountId: string, options: CallOptions = {}): Promise<void> {
+  signOutSilently(clientId: string, correlationId: string, accountId: string, options: BrokerCallOptions = {}): Promise<void> {
     checkNonEmpty(clientId, 'clientId');
     checkNonEmpty(accountId, 'accountId');
     const correlation = this.correlation(correlationId);
@@ -221,7 +221,7 @@ export class BrokerRuntime {
   private async withDeadline<T>(
     operation: string,
     defaultTimeoutMs: number,
-    options: CallOptions,
+    options: BrokerCallOptions,
     run: (deadline: Deadline) => Promise<T>,
   ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
@@ -269,7 +269,7 @@ export class BrokerRuntime {
   private authCall(
     operation: string,
     defaultTimeoutMs: number,
-    options: CallOptions,
+    options: BrokerCallOptions,
     start: () => ReturnType<NativeBinding['signInSilently']>,
   ): Promise<BrokerAuthResult> {
     return this.withDeadline(operation, defaultTimeoutMs, options, (deadline) =>

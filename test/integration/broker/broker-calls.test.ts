@@ -10,7 +10,7 @@ import { AbortError, InvalidArgumentError, TimeoutError } from '../../../lib/err
 import { BROKER_STATUS_NAMES, BrokerCallError } from '../../../lib/broker/broker-error.js';
 import type { BrokerRuntime } from '../../../lib/broker/broker-runtime.js';
 import { loadBrokerRuntime } from '../../../lib/broker/native-addon.js';
-import { CONSOLE_WINDOW_HANDLE, type AuthParams } from '../../../lib/broker/types.js';
+import { CONSOLE_WINDOW_HANDLE, type BrokerAuthParams } from '../../../lib/broker/types.js';
 import {
   startBrokerTestBed,
   stopBrokerTestBed,
@@ -24,7 +24,7 @@ import { rejection } from '../../support/rejection.js';
 const CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 const AUTHORITY = 'https://login.microsoftonline.com/common';
 const REDIRECT_URI = 'https://login.microsoftonline.com/common/oauth2/nativeclient';
-const params: AuthParams = { clientId: CLIENT_ID, authority: AUTHORITY, scopes: ['User.Read'], redirectUri: REDIRECT_URI };
+const params: BrokerAuthParams = { clientId: CLIENT_ID, authority: AUTHORITY, scopes: ['User.Read'], redirectUri: REDIRECT_URI };
 
 let bus: PrivateBus;
 let keyring: SecretService;
