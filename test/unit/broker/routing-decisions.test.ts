@@ -33,7 +33,7 @@ vi.mock('../../../lib/interactive/interactive-flow.js', () => ({
 const CLIENT_ID = 'client_id';
 const SCOPES = ['User.Read'];
 const USER = 'alice@contoso.com';
-const WINDOW = PublicClientApplication.CONSOLE_WINDOW_HANDLE;
+const WINDOW: typeof PublicClientApplication.CONSOLE_WINDOW_HANDLE = PublicClientApplication.CONSOLE_WINDOW_HANDLE;
 const OPT_IN = {
   windows: 'enableBrokerOnWindows',
   mac: 'enableBrokerOnMac',
