@@ -1,16 +1,18 @@
 /**
  * The OS broker through MSALRuntime, promise-based. Obtain an instance from
- * loadBrokerRuntime() (native-addon.ts), then call startup() once.
+ * loadBrokerRuntime() (native-addon.ts), then call startup() once. There is
+ * no shutdown: the addon releases the runtime when the JS environment (main
+ * thread or worker) is torn down, unless a call is still outstanding there,
+ * since MSALRUNTIME_Shutdown would wait for it forever (native/addon.cc).
  */
 import { randomUUID } from 'node:crypto';
 import { BrokerUnavailableError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import { BrokerCallError } from './broker-error.js';
 import { awaitOperation, startDeadline, type Deadline } from './deadline.js';
 import type { NativeAccountHandle, NativeBinding, NativeOperation } from './native-binding.js';
-import { parseJsonObject, toBrokerAccount, toBrokerAuthResult } from './results.js';
+import { parseJsonObject, toBrokerAuthResult } from './results.js';
 import type {
   BrokerAuthParams,
-  BrokerAccount,
   BrokerAuthResult,
   BrokerLogCallback,
   BrokerLogLevel,
@@ -71,15 +73,6 @@ export class BrokerRuntime {
     return this.startupPromise;
   }
 
-  /** Releases this environment's share of the runtime; the last one shuts it down. */
-  async shutdown(): Promise<void> {
-    if (!this.startupPromise) return;
-    const started = this.startupPromise;
-    this.startupPromise = undefined;
-    await started.catch(() => undefined);
-    await this.native.shutdown();
-  }
-
   signInSilently(params: BrokerAuthParams, correlationId: string, options: BrokerCallOptions = {}): Promise<BrokerAuthResult> {
     checkAuthParams(params);
     const correlation = this.correlation(correlationId);
@@ -95,33 +88,10 @@ export class BrokerRuntime {
     accountHint = '',
     options: BrokerCallOptions = {},
   ): Promise<BrokerAuthResult> {
-    return this.signInWithWindow('signInInteractively', params, correlationId, parentWindow, accountHint, options);
-  }
-
-  /** Silent first, interactive when the broker needs the user. */
-  signIn(
-    params: BrokerAuthParams,
-    correlationId: string,
-    parentWindow: WindowHandle,
-    accountHint = '',
-    options: BrokerCallOptions = {},
-  ): Promise<BrokerAuthResult> {
-    return this.signInWithWindow('signIn', params, correlationId, parentWindow, accountHint, options);
-  }
-
-  /** The two sign-ins that may show UI share the native signature (window, params, correlation, hint). */
-  private signInWithWindow(
-    method: 'signIn' | 'signInInteractively',
-    params: BrokerAuthParams,
-    correlationId: string,
-    parentWindow: WindowHandle,
-    accountHint: string,
-    options: BrokerCallOptions,
-  ): Promise<BrokerAuthResult> {
     checkAuthParams(params);
     const correlation = this.correlation(correlationId);
-    return this.authCall(method, DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
-      this.native[method](toNativeWindow(parentWindow), params, correlation, accountHint),
+    return this.authCall('signInInteractively', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
+      this.native.signInInteractively(toNativeWindow(parentWindow), params, correlation, accountHint),
     );
   }
 
@@ -139,48 +109,6 @@ export class BrokerRuntime {
       return this.authOutcome('acquireTokenSilently', deadline, () =>
         this.native.acquireTokenSilently(params, correlation, handle),
       );
-    });
-  }
-
-  acquireTokenInteractively(
-    params: BrokerAuthParams,
-    correlationId: string,
-    parentWindow: WindowHandle,
-    accountId: string,
-    options: BrokerCallOptions = {},
-  ): Promise<BrokerAuthResult> {
-    checkAuthParams(params);
-    checkNonEmpty(accountId, 'accountId');
-    const correlation = this.correlation(correlationId);
-    const window = toNativeWindow(parentWindow);
-    return this.withDeadline('acquireTokenInteractively', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, async (deadline) => {
-      const handle = await this.accountHandle(accountId, correlation, deadline);
-      return this.authOutcome('acquireTokenInteractively', deadline, () =>
-        this.native.acquireTokenInteractively(window, params, correlation, handle),
-      );
-    });
-  }
-
-  readAccountById(accountId: string, correlationId: string, options: BrokerCallOptions = {}): Promise<BrokerAccount> {
-    checkNonEmpty(accountId, 'accountId');
-    const correlation = this.correlation(correlationId);
-    return this.withDeadline('readAccountById', DEFAULT_SILENT_TIMEOUT_MS, options, async (deadline) => {
-      const value = await this.call('readAccountById', deadline, () =>
-        this.native.readAccountById(accountId, correlation),
-      );
-      if (!value.account) throw new BrokerCallError({ status: 16, errorCode: 0, tag: 0, context: 'No such account' });
-      return toBrokerAccount(value.account);
-    });
-  }
-
-  discoverAccounts(clientId: string, correlationId: string, options: BrokerCallOptions = {}): Promise<BrokerAccount[]> {
-    checkNonEmpty(clientId, 'clientId');
-    const correlation = this.correlation(correlationId);
-    return this.withDeadline('discoverAccounts', DEFAULT_SILENT_TIMEOUT_MS, options, async (deadline) => {
-      const value = await this.call('discoverAccounts', deadline, () =>
-        this.native.discoverAccounts(clientId, correlation),
-      );
-      return value.accounts.map(toBrokerAccount);
     });
   }
 

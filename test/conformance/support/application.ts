@@ -114,8 +114,6 @@ export class FakeBrokerRuntime {
     if (this.startupError) throw this.startupError;
   }
 
-  async shutdown(): Promise<void> {}
-
   signInSilently(params: BrokerAuthParams): Promise<BrokerAuthResult> {
     return this.respond({ method: 'signInSilently', params });
   }
