@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { NativeBrokerClient } from '../broker/native-broker-client.js';
-import { CONSOLE_WINDOW_HANDLE } from '../broker/types.js';
+import { CONSOLE_WINDOW_HANDLE, type WindowHandle } from '../broker/types.js';
 import type { Account } from './account.js';
 import { BrokerRoute } from './broker-route.js';
 import { newCorrelationId } from '../http/correlation.js';
@@ -38,7 +38,7 @@ export interface InteractiveOptions {
   /** Seconds since the user last signed in, at most; older sessions sign in again. */
   maxAge?: number;
   /** Broker only: HWND/NSView/XID as Electron's getNativeWindowHandle() Buffer, a bigint or a number. */
-  parentWindowHandle?: Buffer | bigint | number | typeof CONSOLE_WINDOW_HANDLE;
+  parentWindowHandle?: WindowHandle;
   /** Called just before the browser (or the broker's window) opens. */
   onBeforeLaunchingUi?: () => void;
   /** Aborts the wait: the call rejects with AbortError and the loopback server closes. */

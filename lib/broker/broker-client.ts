@@ -36,21 +36,27 @@ export type BrokerAvailability = { available: true } | { available: false; reaso
  *
  * @example
  * ```ts
- * import { BrokerCallError, PublicClientApplication, type BrokerClient } from 'brokerbridge';
+ * import { BrokerCallError, PublicClientApplication, type BrokerAuthResult, type BrokerClient } from 'brokerbridge';
  *
- * // A broker that has no account yet: the silent sign-in asks for interaction, the UI succeeds.
+ * declare function testToken(scopes: string[]): BrokerAuthResult; // your test fixture
+ *
+ * // A Windows broker with no account yet: the silent sign-in needs interaction, the broker's UI succeeds.
  * const broker: BrokerClient = {
  *   platform: 'windows',
  *   availability: async () => ({ available: true }),
  *   signInSilently: async () => {
- *     throw new BrokerCallError({ status: 2, errorCode: 0, tag: 0, context: 'no account' }); // InteractionRequired
+ *     throw new BrokerCallError({ status: 2, errorCode: 0, tag: 0, context: 'no account yet' }); // InteractionRequired
  *   },
- *   signInInteractively: async (params) => myTestTokenFor(params.scopes),
- *   acquireTokenSilently: async (params) => myTestTokenFor(params.scopes),
+ *   signInInteractively: async (params) => testToken(params.scopes),
+ *   acquireTokenSilently: async (params) => testToken(params.scopes),
  *   signOutSilently: async () => {},
  *   setLogger: () => {},
  * };
  * const app = new PublicClientApplication({ clientId: '<app id>', enableBrokerOnWindows: true, brokerClient: broker });
+ * const result = await app.acquireTokenInteractive(['User.Read'], {
+ *   parentWindowHandle: PublicClientApplication.CONSOLE_WINDOW_HANDLE,
+ * });
+ * console.log(result.token_source); // 'broker'
  * ```
  */
 export interface BrokerClient {
