@@ -35,6 +35,8 @@ export class NativeBrokerClient implements BrokerClient {
   readonly platform: BrokerPlatform | undefined;
   private readonly runtimePath: string | undefined;
   private started: Promise<RuntimeAvailability> | undefined;
+  /** Set once the runtime started, so a later setLogger() reaches it at once. */
+  private running: BrokerRuntime | undefined;
   private log: { callback: BrokerLogCallback | null; piiEnabled: boolean } = { callback: null, piiEnabled: false };
 
   /** `platform` stands in for the host's in tests. */
@@ -78,7 +80,7 @@ export class NativeBrokerClient implements BrokerClient {
   /** Kept until the runtime starts, then handed to it; the runtime's lines are marked as MSALRuntime's. */
   setLogger(callback: BrokerLogCallback | null, options: BrokerLogOptions = {}): void {
     this.log = { callback, piiEnabled: options.piiEnabled === true };
-    void this.started?.then((started) => started.available && this.forwardRuntimeLog(started.runtime));
+    if (this.running) this.forwardRuntimeLog(this.running);
   }
 
   private start(): Promise<RuntimeAvailability> {
@@ -102,6 +104,7 @@ export class NativeBrokerClient implements BrokerClient {
       const advice = missingBrokerAdvice(e, this.platform, process.env);
       return { available: false, reason: `startup_failed: ${(e as Error).message}${advice ? `. ${advice}` : ''}` };
     }
+    this.running = status.runtime;
     this.forwardRuntimeLog(status.runtime);
     return { available: true, runtime: status.runtime };
   }
