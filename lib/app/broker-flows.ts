@@ -1,25 +1,25 @@
 /**
  * The reference's interactive and silent logic over the OS broker, kept apart
- * from the facade so PublicClientApplication only decides whether to use it.
+ * from the facade; BrokerRoute (broker-route.ts) decides when they run.
  */
 import type { ResolvedAuthority } from '../authority/types.js';
 import { BrokerCallError } from '../broker/broker-error.js';
-import type { BrokerRuntime } from '../broker/broker-runtime.js';
+import type { BrokerClient } from '../broker/broker-client.js';
 import { brokerErrorResponse, brokerResultToResponse, isBrokerFallbackError, isInteractionRecoverable } from '../broker/routing.js';
-import type { AuthParams, BrokerAuthResult, WindowHandle } from '../broker/types.js';
+import type { BrokerAuthParams, BrokerAuthResult, WindowHandle } from '../broker/types.js';
 import type { AcquireTokenResult } from '../oauth2/types.js';
 import type { Logger } from './logger.js';
 import { finishTokenResponse } from './token-result.js';
 import type { TokenCache } from '../cache/token-cache.js';
 
 export interface BrokerCallContext {
-  runtime: BrokerRuntime;
+  broker: BrokerClient;
   authority: ResolvedAuthority;
   clientId: string;
   cache: TokenCache;
   logger: Logger;
   correlationId: string;
-  params: AuthParams;
+  params: BrokerAuthParams;
   signal?: AbortSignal;
 }
 
@@ -73,12 +73,12 @@ export interface InteractiveBrokerOptions {
 export async function interactiveViaBroker(ctx: BrokerCallContext, o: InteractiveBrokerOptions): Promise<AcquireTokenResult> {
   const callOptions = ctx.signal ? { signal: ctx.signal } : {};
   if (o.loginHint && o.prompt !== 'select_account' && o.hintedAccountId) {
-    const silent = await settle(ctx.runtime.acquireTokenSilently(ctx.params, ctx.correlationId, o.hintedAccountId, callOptions));
+    const silent = await settle(ctx.broker.acquireTokenSilently(ctx.params, ctx.correlationId, o.hintedAccountId, callOptions));
     if (!(silent instanceof BrokerCallError)) return finishBrokerCall(ctx, silent);
     rethrowFallback(silent);
   }
   if (!o.prompt || o.prompt === 'none') {
-    const silent = await settle(ctx.runtime.signInSilently(ctx.params, ctx.correlationId, callOptions));
+    const silent = await settle(ctx.broker.signInSilently(ctx.params, ctx.correlationId, callOptions));
     rethrowFallback(silent);
     if (o.prompt === 'none' || !(silent instanceof BrokerCallError) || !isInteractionRecoverable(silent)) {
       return finishBrokerCall(ctx, silent);
@@ -87,7 +87,7 @@ export async function interactiveViaBroker(ctx: BrokerCallContext, o: Interactiv
   }
   o.onBeforeLaunchingUi?.();
   const hint = o.prompt === 'select_account' ? '' : (o.loginHint ?? '');
-  const outcome = await settle(ctx.runtime.signInInteractively(ctx.params, ctx.correlationId, o.parentWindow, hint, callOptions));
+  const outcome = await settle(ctx.broker.signInInteractively(ctx.params, ctx.correlationId, o.parentWindow, hint, callOptions));
   rethrowFallback(outcome);
   return finishBrokerCall(ctx, outcome);
 }
