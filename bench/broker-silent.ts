@@ -106,22 +106,19 @@ async function runBrokerbridge(plan: TimingPlan, renew: boolean): Promise<Measur
   const status = await loadBrokerRuntime();
   if (!status.available) throw new Error(`brokerbridge broker runtime unavailable (${status.reason}): ${status.message}`);
   const runtime: BrokerRuntime = status.runtime;
+  // Each contestant runs in its own process; its exit releases the runtime.
   await runtime.startup();
-  try {
-    const params = { clientId: CLIENT_ID, authority: AUTHORITY, scopes: SCOPES, redirectUri: REDIRECT_URI };
-    const signedIn = await runtime.signInSilently(params, '');
-    const accountId = signedIn.account?.id;
-    if (!accountId) throw new Error('signInSilently returned no account');
-    const request = renew ? { ...params, accessTokenToRenew: signedIn.accessToken } : params;
-    const result = await measure(
-      () => runtime.acquireTokenSilently(request, '', accountId),
-      (r) => r.accessToken === EXPECTED_TOKEN,
-      plan,
-    );
-    return { contestant: renew ? 'brokerbridge-renew' : 'brokerbridge', version: packageVersion('../package.json'), ...result };
-  } finally {
-    await runtime.shutdown();
-  }
+  const params = { clientId: CLIENT_ID, authority: AUTHORITY, scopes: SCOPES, redirectUri: REDIRECT_URI };
+  const signedIn = await runtime.signInSilently(params, '');
+  const accountId = signedIn.account?.id;
+  if (!accountId) throw new Error('signInSilently returned no account');
+  const request = renew ? { ...params, accessTokenToRenew: signedIn.accessToken } : params;
+  const result = await measure(
+    () => runtime.acquireTokenSilently(request, '', accountId),
+    (r) => r.accessToken === EXPECTED_TOKEN,
+    plan,
+  );
+  return { contestant: renew ? 'brokerbridge-renew' : 'brokerbridge', version: packageVersion('../package.json'), ...result };
 }
 
 async function runMsalNode(plan: TimingPlan): Promise<Measurement> {

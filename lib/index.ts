@@ -25,6 +25,20 @@ export {
   type BrokerErrorInfo,
 } from './broker/broker-error.js';
 
+// The OS broker as a strategy (the brokerClient option).
+export type { BrokerClient, BrokerPlatform, BrokerAvailability } from './broker/broker-client.js';
+export type {
+  BrokerAuthParams,
+  BrokerPopParams,
+  BrokerCallOptions,
+  BrokerAuthResult,
+  BrokerAccount,
+  BrokerLogCallback,
+  BrokerLogLevel,
+  BrokerLogOptions,
+  WindowHandle,
+} from './broker/types.js';
+
 // Wire-level result types.
 export type {
   TokenResponse,

@@ -47,9 +47,11 @@ const char* FailureName(LoadFailure failure) {
   return "none";
 }
 
-// Startup and Shutdown run on the libuv pool rather than the JS thread: they
-// talk to the broker (D-Bus on Linux). They count as calls in flight, since
-// the runtime may need the main run loop for them as much as for any call.
+// Startup runs on the libuv pool rather than the JS thread: it talks to the
+// broker (D-Bus on Linux). It counts as a call in flight, since the runtime
+// may need the main run loop for it as much as for any call. (Shutdown has no
+// JS entry point: an environment's teardown releases its share; see the
+// destructor.)
 class RuntimeWorker : public Napi::AsyncWorker {
  public:
   // Queues the work; the promise settles in OnOK.
@@ -120,13 +122,6 @@ class StartupWorker : public RuntimeWorker {
   std::optional<ErrorInfo> error_;
 };
 
-class ShutdownWorker : public RuntimeWorker {
- public:
-  ShutdownWorker(Napi::Env env, BrokerBridgeAddon* addon) : RuntimeWorker(env, addon, "brokerbridge.shutdown") {}
-  void Execute() override { msal_runtime::ReleaseStartup(); }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-};
-
 // A started call keeps the environment's run-loop pump going until it settles.
 void TrackInFlight(Napi::Env env, AsyncOperation& operation) {
   RunLoopPump& pump = *env.GetInstanceData<BrokerBridgeAddon>()->runLoopPump;
@@ -168,8 +163,6 @@ Napi::Value StartWithParameters(Napi::Env env, const Napi::Value& params, Start 
 constexpr auto OnAuthComplete = &OnRuntimeComplete<MSALRUNTIME_AUTH_RESULT_HANDLE, &TakeAuthResult>;
 constexpr auto OnReadAccountComplete =
     &OnRuntimeComplete<MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE, &TakeReadAccountResult>;
-constexpr auto OnDiscoverAccountsComplete =
-    &OnRuntimeComplete<MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE, &TakeDiscoverAccountsResult>;
 constexpr auto OnSignOutComplete = &OnRuntimeComplete<MSALRUNTIME_SIGNOUT_RESULT_HANDLE, &TakeSignOutResult>;
 
 const MsalRuntimeApi& api() { return msal_runtime::Api(); }
@@ -183,14 +176,10 @@ BrokerBridgeAddon::BrokerBridgeAddon(Napi::Env env, Napi::Object exports) : runL
   DefineAddon(exports, {
                            InstanceMethod("loadRuntime", &BrokerBridgeAddon::LoadRuntime),
                            InstanceMethod("startup", &BrokerBridgeAddon::Startup),
-                           InstanceMethod("shutdown", &BrokerBridgeAddon::Shutdown),
-                           InstanceMethod("signIn", &BrokerBridgeAddon::SignIn),
                            InstanceMethod("signInSilently", &BrokerBridgeAddon::SignInSilently),
                            InstanceMethod("signInInteractively", &BrokerBridgeAddon::SignInInteractively),
                            InstanceMethod("acquireTokenSilently", &BrokerBridgeAddon::AcquireTokenSilently),
-                           InstanceMethod("acquireTokenInteractively", &BrokerBridgeAddon::AcquireTokenInteractively),
                            InstanceMethod("readAccountById", &BrokerBridgeAddon::ReadAccountById),
-                           InstanceMethod("discoverAccounts", &BrokerBridgeAddon::DiscoverAccounts),
                            InstanceMethod("signOutSilently", &BrokerBridgeAddon::SignOutSilently),
                            InstanceMethod("setLogCallback", &BrokerBridgeAddon::SetLogCallback),
                            InstanceMethod("windowHandleValue", &BrokerBridgeAddon::WindowHandleValue),
@@ -225,28 +214,6 @@ Napi::Value BrokerBridgeAddon::Startup(const Napi::CallbackInfo& info) {
   return (new StartupWorker(info.Env(), this))->Start();
 }
 
-Napi::Value BrokerBridgeAddon::Shutdown(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (startupCount == 0) {
-    auto deferred = Napi::Promise::Deferred::New(env);
-    deferred.Resolve(env.Undefined());
-    return deferred.Promise();
-  }
-  --startupCount;
-  return (new ShutdownWorker(env, this))->Start();
-}
-
-// signIn(window, params, correlationId, accountHint)
-Napi::Value BrokerBridgeAddon::SignIn(const Napi::CallbackInfo& info) {
-  const WINDOW_HANDLE window = WindowHandleFromJs(info[0]);
-  const auto correlationId = OsStringArgument(info[2], "correlationId");
-  const auto accountHint = OsStringArgument(info[3], "accountHint");
-  return StartWithParameters(info.Env(), info[1], [&](auto parameters, AsyncOperation*, void* data, auto* handle) {
-    return api().SignInAsync(window, parameters, correlationId.c_str(), accountHint.c_str(), OnAuthComplete, data,
-                             handle);
-  });
-}
-
 // signInSilently(params, correlationId)
 Napi::Value BrokerBridgeAddon::SignInSilently(const Napi::CallbackInfo& info) {
   const auto correlationId = OsStringArgument(info[1], "correlationId");
@@ -278,19 +245,6 @@ Napi::Value BrokerBridgeAddon::AcquireTokenSilently(const Napi::CallbackInfo& in
   });
 }
 
-// acquireTokenInteractively(window, params, correlationId, accountHandle)
-Napi::Value BrokerBridgeAddon::AcquireTokenInteractively(const Napi::CallbackInfo& info) {
-  const WINDOW_HANDLE window = WindowHandleFromJs(info[0]);
-  const auto correlationId = OsStringArgument(info[2], "correlationId");
-  std::shared_ptr<OwnedAccount> account = AccountHandleFromJs(info[3]);
-  return StartWithParameters(info.Env(), info[1], [&](auto parameters, AsyncOperation* operation, void* data,
-                                                      auto* handle) {
-    operation->KeepAccount(account);
-    return api().AcquireTokenInteractivelyAsync(window, parameters, correlationId.c_str(), account->get(),
-                                                OnAuthComplete, data, handle);
-  });
-}
-
 // readAccountById(accountId, correlationId)
 Napi::Value BrokerBridgeAddon::ReadAccountById(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -299,18 +253,6 @@ Napi::Value BrokerBridgeAddon::ReadAccountById(const Napi::CallbackInfo& info) {
   const auto correlationId = OsStringArgument(info[1], "correlationId");
   return StartOperation(env, AsyncOperation::Create(env), [&](void* data, MSALRUNTIME_ASYNC_HANDLE* handle) {
     return api().ReadAccountByIdAsync(accountId.c_str(), correlationId.c_str(), OnReadAccountComplete, data, handle);
-  });
-}
-
-// discoverAccounts(clientId, correlationId)
-Napi::Value BrokerBridgeAddon::DiscoverAccounts(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  RequireStarted(env, *this);
-  const auto clientId = OsStringArgument(info[0], "clientId");
-  const auto correlationId = OsStringArgument(info[1], "correlationId");
-  return StartOperation(env, AsyncOperation::Create(env), [&](void* data, MSALRUNTIME_ASYNC_HANDLE* handle) {
-    return api().DiscoverAccountsAsync(clientId.c_str(), correlationId.c_str(), OnDiscoverAccountsComplete, data,
-                                       handle);
   });
 }
 

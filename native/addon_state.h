@@ -20,7 +20,8 @@ class BrokerBridgeAddon : public Napi::Addon<BrokerBridgeAddon> {
   // the runtime's Startup count.
   ~BrokerBridgeAddon();
 
-  // How many successful startup() calls this environment has not shut down.
+  // How many successful startup() calls this environment holds; its teardown
+  // releases them.
   int startupCount = 0;
   // Told of every runtime call (and Startup/Shutdown) this environment starts
   // and settles, so the main run loop is serviced meanwhile where the OS
@@ -30,14 +31,10 @@ class BrokerBridgeAddon : public Napi::Addon<BrokerBridgeAddon> {
  private:
   Napi::Value LoadRuntime(const Napi::CallbackInfo& info);
   Napi::Value Startup(const Napi::CallbackInfo& info);
-  Napi::Value Shutdown(const Napi::CallbackInfo& info);
-  Napi::Value SignIn(const Napi::CallbackInfo& info);
   Napi::Value SignInSilently(const Napi::CallbackInfo& info);
   Napi::Value SignInInteractively(const Napi::CallbackInfo& info);
   Napi::Value AcquireTokenSilently(const Napi::CallbackInfo& info);
-  Napi::Value AcquireTokenInteractively(const Napi::CallbackInfo& info);
   Napi::Value ReadAccountById(const Napi::CallbackInfo& info);
-  Napi::Value DiscoverAccounts(const Napi::CallbackInfo& info);
   Napi::Value SignOutSilently(const Napi::CallbackInfo& info);
   Napi::Value SetLogCallback(const Napi::CallbackInfo& info);
   Napi::Value WindowHandleValue(const Napi::CallbackInfo& info);

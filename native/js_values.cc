@@ -83,16 +83,6 @@ Napi::Value ToJsValue(Napi::Env env, const ReadAccountInfo& result) {
   return Success(env, value);
 }
 
-Napi::Value ToJsValue(Napi::Env env, const DiscoverAccountsInfo& result) {
-  if (result.error) return FailureToJs(env, *result.error);
-  Napi::Object value = Napi::Object::New(env);
-  SetIfPresent(value, "telemetry", result.telemetry);
-  Napi::Array accounts = Napi::Array::New(env, result.accounts.size());
-  for (uint32_t i = 0; i < result.accounts.size(); ++i) accounts.Set(i, AccountToJs(env, result.accounts[i]));
-  value.Set("accounts", accounts);
-  return Success(env, value);
-}
-
 Napi::Value ToJsValue(Napi::Env env, const SignOutInfo& result) {
   if (result.error) return FailureToJs(env, *result.error);
   Napi::Object value = Napi::Object::New(env);

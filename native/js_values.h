@@ -16,7 +16,6 @@ Napi::Object FailureToJs(Napi::Env env, const ErrorInfo& error);
 
 Napi::Value ToJsValue(Napi::Env env, const AuthResultInfo& result);
 Napi::Value ToJsValue(Napi::Env env, const ReadAccountInfo& result);
-Napi::Value ToJsValue(Napi::Env env, const DiscoverAccountsInfo& result);
 Napi::Value ToJsValue(Napi::Env env, const SignOutInfo& result);
 
 // An account handle travels through JS as an External that releases it when collected.

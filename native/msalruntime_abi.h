@@ -47,7 +47,6 @@ struct MSALRUNTIME_AUTH_PARAMETERS_HANDLE_ {};
 struct MSALRUNTIME_AUTH_RESULT_HANDLE_ {};
 struct MSALRUNTIME_SIGNOUT_RESULT_HANDLE_ {};
 struct MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE_ {};
-struct MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE_ {};
 struct MSALRUNTIME_ACCOUNT_HANDLE_ {};
 struct MSALRUNTIME_ASYNC_HANDLE_ {};
 struct MSALRUNTIME_LOG_CALLBACK_HANDLE_ {};
@@ -56,7 +55,6 @@ using MSALRUNTIME_AUTH_PARAMETERS_HANDLE = MSALRUNTIME_AUTH_PARAMETERS_HANDLE_*;
 using MSALRUNTIME_AUTH_RESULT_HANDLE = MSALRUNTIME_AUTH_RESULT_HANDLE_*;
 using MSALRUNTIME_SIGNOUT_RESULT_HANDLE = MSALRUNTIME_SIGNOUT_RESULT_HANDLE_*;
 using MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE = MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE_*;
-using MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE = MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE_*;
 using MSALRUNTIME_ACCOUNT_HANDLE = MSALRUNTIME_ACCOUNT_HANDLE_*;
 using MSALRUNTIME_ASYNC_HANDLE = MSALRUNTIME_ASYNC_HANDLE_*;
 using MSALRUNTIME_LOG_CALLBACK_HANDLE = MSALRUNTIME_LOG_CALLBACK_HANDLE_*;
@@ -67,8 +65,6 @@ typedef void(MSALRUNTIME_CALL* MSALRUNTIME_COMPLETION_ROUTINE)(MSALRUNTIME_AUTH_
 typedef void(MSALRUNTIME_CALL* MSALRUNTIME_SIGNOUT_COMPLETION_ROUTINE)(MSALRUNTIME_SIGNOUT_RESULT_HANDLE, void*);
 typedef void(MSALRUNTIME_CALL* MSALRUNTIME_READ_ACCOUNT_COMPLETION_ROUTINE)(MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE,
                                                                              void*);
-typedef void(MSALRUNTIME_CALL* MSALRUNTIME_DISCOVER_ACCOUNTS_COMPLETION_ROUTINE)(
-    MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE, void*);
 typedef void(MSALRUNTIME_CALL* MSALRUNTIME_LOG_CALLBACK_ROUTINE)(const os_char*, MSALRUNTIME_LOG_LEVEL, void*);
 
 // X-macro: (name, return type, parameter list). runtime_loader.h expands it
@@ -90,9 +86,6 @@ typedef void(MSALRUNTIME_CALL* MSALRUNTIME_LOG_CALLBACK_ROUTINE)(const os_char*,
   X(SetPopParams, MsalErr,                                                                                          \
     (MSALRUNTIME_AUTH_PARAMETERS_HANDLE, const os_char*, const os_char*, const os_char*, const os_char*))           \
   X(SetAdditionalParameter, MsalErr, (MSALRUNTIME_AUTH_PARAMETERS_HANDLE, const os_char*, const os_char*))          \
-  X(SignInAsync, MsalErr,                                                                                           \
-    (WINDOW_HANDLE, MSALRUNTIME_AUTH_PARAMETERS_HANDLE, const os_char*, const os_char*,                             \
-     MSALRUNTIME_COMPLETION_ROUTINE, void*, MSALRUNTIME_ASYNC_HANDLE*))                                             \
   X(SignInSilentlyAsync, MsalErr,                                                                                   \
     (MSALRUNTIME_AUTH_PARAMETERS_HANDLE, const os_char*, MSALRUNTIME_COMPLETION_ROUTINE, void*,                     \
      MSALRUNTIME_ASYNC_HANDLE*))                                                                                    \
@@ -102,14 +95,8 @@ typedef void(MSALRUNTIME_CALL* MSALRUNTIME_LOG_CALLBACK_ROUTINE)(const os_char*,
   X(AcquireTokenSilentlyAsync, MsalErr,                                                                             \
     (MSALRUNTIME_AUTH_PARAMETERS_HANDLE, const os_char*, MSALRUNTIME_ACCOUNT_HANDLE,                                \
      MSALRUNTIME_COMPLETION_ROUTINE, void*, MSALRUNTIME_ASYNC_HANDLE*))                                             \
-  X(AcquireTokenInteractivelyAsync, MsalErr,                                                                        \
-    (WINDOW_HANDLE, MSALRUNTIME_AUTH_PARAMETERS_HANDLE, const os_char*, MSALRUNTIME_ACCOUNT_HANDLE,                 \
-     MSALRUNTIME_COMPLETION_ROUTINE, void*, MSALRUNTIME_ASYNC_HANDLE*))                                             \
   X(ReadAccountByIdAsync, MsalErr,                                                                                  \
     (const os_char*, const os_char*, MSALRUNTIME_READ_ACCOUNT_COMPLETION_ROUTINE, void*, MSALRUNTIME_ASYNC_HANDLE*)) \
-  X(DiscoverAccountsAsync, MsalErr,                                                                                 \
-    (const os_char*, const os_char*, MSALRUNTIME_DISCOVER_ACCOUNTS_COMPLETION_ROUTINE, void*,                       \
-     MSALRUNTIME_ASYNC_HANDLE*))                                                                                    \
   X(SignOutSilentlyAsync, MsalErr,                                                                                  \
     (const os_char*, const os_char*, MSALRUNTIME_ACCOUNT_HANDLE, MSALRUNTIME_SIGNOUT_COMPLETION_ROUTINE, void*,      \
      MSALRUNTIME_ASYNC_HANDLE*))                                                                                    \
@@ -147,10 +134,6 @@ typedef void(MSALRUNTIME_CALL* MSALRUNTIME_LOG_CALLBACK_ROUTINE)(const os_char*,
   X(GetReadAccount, MsalErr, (MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE, MSALRUNTIME_ACCOUNT_HANDLE*))                 \
   X(GetReadAccountError, MsalErr, (MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE, MsalErr*))                               \
   X(GetReadAccountTelemetryData, MsalErr, (MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE, os_char*, int32_t*))             \
-  X(ReleaseDiscoverAccountsResult, MsalErr, (MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE))                          \
-  X(GetDiscoverAccountsAt, MsalErr, (MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE, int32_t, MSALRUNTIME_ACCOUNT_HANDLE*)) \
-  X(GetDiscoverAccountsError, MsalErr, (MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE, MsalErr*))                     \
-  X(GetDiscoverAccountsTelemetryData, MsalErr, (MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE, os_char*, int32_t*))   \
   X(RegisterLogCallback, MsalErr, (MSALRUNTIME_LOG_CALLBACK_ROUTINE, void*, MSALRUNTIME_LOG_CALLBACK_HANDLE*))      \
   X(ReleaseLogCallbackHandle, MsalErr, (MSALRUNTIME_LOG_CALLBACK_HANDLE))                                           \
   X(SetIsPiiEnabled, void, (int32_t))

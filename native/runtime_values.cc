@@ -160,33 +160,6 @@ ReadAccountInfo TakeReadAccountResult(MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE res
   return info;
 }
 
-DiscoverAccountsInfo TakeDiscoverAccountsResult(MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE result) {
-  const MsalRuntimeApi& a = api();
-  DiscoverAccountsInfo info;
-  if (result == nullptr) {
-    info.error = LocalError("MSALRuntime completed without a result");
-    return info;
-  }
-  ScopedHandle<MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE> owned(result, a.ReleaseDiscoverAccountsResult);
-  info.error = ReadResultError(a.GetDiscoverAccountsError, result);
-  info.telemetry = ReadString(a.GetDiscoverAccountsTelemetryData, result);
-  if (!info.error) {
-    // The runtime signals the end of the list with a null account.
-    for (int32_t index = 0;; ++index) {
-      MSALRUNTIME_ACCOUNT_HANDLE account = nullptr;
-      MsalErr failure = a.GetDiscoverAccountsAt(result, index, &account);
-      if (failure != nullptr) {
-        info.error = TakeError(failure);
-        break;
-      }
-      if (account == nullptr) break;
-      ScopedHandle<MSALRUNTIME_ACCOUNT_HANDLE> ownedAccount(account, a.ReleaseAccount);
-      info.accounts.push_back(ReadAccount(account));
-    }
-  }
-  return info;
-}
-
 SignOutInfo TakeSignOutResult(MSALRUNTIME_SIGNOUT_RESULT_HANDLE result) {
   const MsalRuntimeApi& a = api();
   SignOutInfo info;

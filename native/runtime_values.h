@@ -7,7 +7,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "runtime_loader.h"
 
@@ -54,12 +53,6 @@ struct ReadAccountInfo {
   std::optional<std::string> telemetry;
 };
 
-struct DiscoverAccountsInfo {
-  std::optional<ErrorInfo> error;
-  std::vector<AccountInfo> accounts;
-  std::optional<std::string> telemetry;
-};
-
 struct SignOutInfo {
   std::optional<ErrorInfo> error;
   std::optional<std::string> telemetry;
@@ -69,7 +62,6 @@ struct SignOutInfo {
 ErrorInfo TakeError(MsalErr error);
 AuthResultInfo TakeAuthResult(MSALRUNTIME_AUTH_RESULT_HANDLE result);
 ReadAccountInfo TakeReadAccountResult(MSALRUNTIME_READ_ACCOUNT_RESULT_HANDLE result);
-DiscoverAccountsInfo TakeDiscoverAccountsResult(MSALRUNTIME_DISCOVER_ACCOUNTS_RESULT_HANDLE result);
 SignOutInfo TakeSignOutResult(MSALRUNTIME_SIGNOUT_RESULT_HANDLE result);
 
 // For calls that fail before any handle exists (library-side errors we detect).

@@ -1,26 +1,26 @@
 /**
  * The reference's interactive and silent logic over the OS broker, kept apart
- * from the facade so PublicClientApplication only decides whether to use it.
+ * from the facade; BrokerRoute (broker-route.ts) decides when they run.
  */
 import type { ResolvedAuthority } from '../authority/types.js';
 import { BrokerCallError } from '../broker/broker-error.js';
-import type { BrokerRuntime } from '../broker/broker-runtime.js';
+import type { BrokerClient } from '../broker/broker-client.js';
 import { brokerErrorResponse, brokerResultToResponse, isBrokerFallbackError, isInteractionRecoverable } from '../broker/routing.js';
-import type { AuthParams, BrokerAuthResult, WindowHandle } from '../broker/types.js';
+import type { BrokerAuthParams, BrokerAuthResult, WindowHandle } from '../broker/types.js';
 import type { AcquireTokenResult } from '../oauth2/types.js';
 import type { Logger } from './logger.js';
 import { finishTokenResponse } from './token-result.js';
 import type { TokenCache } from '../cache/token-cache.js';
 
 export interface BrokerCallContext {
-  runtime: BrokerRuntime;
+  broker: BrokerClient;
   authority: ResolvedAuthority;
   clientId: string;
   cache: TokenCache;
   logger: Logger;
   correlationId: string;
-  params: AuthParams;
-  signal?: AbortSignal;
+  params: BrokerAuthParams;
+  signal?: AbortSignal | undefined;
 }
 
 /** Turns a broker result or failure into a facade result; successes are cached as broker accounts. */
@@ -39,9 +39,9 @@ export function finishBrokerCall(ctx: BrokerCallContext, outcome: BrokerAuthResu
     correlationId: ctx.correlationId,
     tokenSource: 'broker',
     accountSource: 'broker',
-    ...(reusable ? {} : { skipAccessTokenCache: true }),
-    ...(idTokenClaims ? { idTokenClaims } : {}),
-    ...(accountId !== undefined ? { localAccountId: accountId } : {}),
+    skipAccessTokenCache: !reusable,
+    idTokenClaims,
+    localAccountId: accountId,
   });
 }
 
@@ -56,12 +56,12 @@ export async function settle(call: Promise<BrokerAuthResult>): Promise<BrokerAut
 }
 
 export interface InteractiveBrokerOptions {
-  prompt?: string;
-  loginHint?: string;
+  prompt?: string | undefined;
+  loginHint?: string | undefined;
   parentWindow: WindowHandle;
   /** The single cached account matching loginHint, if exactly one does. */
-  hintedAccountId?: string;
-  onBeforeLaunchingUi?: () => void;
+  hintedAccountId?: string | undefined;
+  onBeforeLaunchingUi?: (() => void) | undefined;
 }
 
 /**
@@ -73,12 +73,12 @@ export interface InteractiveBrokerOptions {
 export async function interactiveViaBroker(ctx: BrokerCallContext, o: InteractiveBrokerOptions): Promise<AcquireTokenResult> {
   const callOptions = ctx.signal ? { signal: ctx.signal } : {};
   if (o.loginHint && o.prompt !== 'select_account' && o.hintedAccountId) {
-    const silent = await settle(ctx.runtime.acquireTokenSilently(ctx.params, ctx.correlationId, o.hintedAccountId, callOptions));
+    const silent = await settle(ctx.broker.acquireTokenSilently(ctx.params, ctx.correlationId, o.hintedAccountId, callOptions));
     if (!(silent instanceof BrokerCallError)) return finishBrokerCall(ctx, silent);
     rethrowFallback(silent);
   }
   if (!o.prompt || o.prompt === 'none') {
-    const silent = await settle(ctx.runtime.signInSilently(ctx.params, ctx.correlationId, callOptions));
+    const silent = await settle(ctx.broker.signInSilently(ctx.params, ctx.correlationId, callOptions));
     rethrowFallback(silent);
     if (o.prompt === 'none' || !(silent instanceof BrokerCallError) || !isInteractionRecoverable(silent)) {
       return finishBrokerCall(ctx, silent);
@@ -87,7 +87,7 @@ export async function interactiveViaBroker(ctx: BrokerCallContext, o: Interactiv
   }
   o.onBeforeLaunchingUi?.();
   const hint = o.prompt === 'select_account' ? '' : (o.loginHint ?? '');
-  const outcome = await settle(ctx.runtime.signInInteractively(ctx.params, ctx.correlationId, o.parentWindow, hint, callOptions));
+  const outcome = await settle(ctx.broker.signInInteractively(ctx.params, ctx.correlationId, o.parentWindow, hint, callOptions));
   rethrowFallback(outcome);
   return finishBrokerCall(ctx, outcome);
 }

@@ -22,6 +22,7 @@ import { isErrorResult } from '../oauth2/types.js';
 import { discoverUserRealm } from '../oauth2/user-realm.js';
 import { obtainSamlAssertion } from '../oauth2/wstrust-request.js';
 import type { Account } from './account.js';
+import type { BrokerRouteContext, SilentBrokerRoute } from './broker-route.js';
 import { Coalescer } from './coalescer.js';
 import { awaitCacheWritesInPublicCalls } from './durable-calls.js';
 import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
@@ -94,6 +95,8 @@ const EXPIRED_ACCESS_TOKEN = { state: 'expired' } as const;
 interface InternalOptions {
   confidential: boolean;
   authenticator?: ClientAuthenticator | undefined;
+  /** The public client's way to the OS broker, built once this app's cache and logger exist; silent calls try it first. */
+  broker?: ((app: BrokerRouteContext) => SilentBrokerRoute) | undefined;
 }
 
 const commonTenants = new Set(['common', 'organizations', 'consumers']);
@@ -136,6 +139,7 @@ export abstract class ClientApplication {
   private readonly silentCoalescer = new Coalescer<AcquireTokenResult | null>();
   /** PKCE verifiers of getAuthorizationRequestUrl(), keyed by state, for acquireTokenByAuthorizationCode(). */
   private readonly pendingVerifiers = new Map<string, string>();
+  private readonly brokerRoute: SilentBrokerRoute | undefined;
 
   /** @internal Only PublicClientApplication and ConfidentialClientApplication extend this class. */
   protected constructor(options: ClientApplicationOptions, internal: InternalOptions) {
@@ -182,6 +186,12 @@ export abstract class ClientApplication {
       // client_info is an Entra extension; plain OpenID providers may reject unknown parameters.
       clientInfo: this.authority.kind !== 'oidc',
       authenticator: internal.authenticator,
+    });
+    this.brokerRoute = internal.broker?.({
+      clientId: this.clientId,
+      cache: this.tokenCache,
+      logger: this.logger,
+      authorityKind: this.authority.kind,
     });
   }
 
@@ -416,7 +426,7 @@ export abstract class ClientApplication {
       if (hit?.state === 'aging') fallback = hit.result;
     }
     try {
-      const brokered = await this.silentViaBroker(ctx, scopes, account, options);
+      const brokered = await this.brokerRoute?.silent(ctx, scopes, account, options);
       if (brokered) return brokered;
       const result = await this.refreshFromCache(ctx, scopes, account, refreshReason);
       if ((result && !isErrorResult(result)) || !fallback) {
@@ -431,16 +441,6 @@ export abstract class ClientApplication {
       this.logger.log('warning', `Refresh failed in transport (${(e as Error).message}); serving the cached access token, which is still valid`);
       return fallback;
     }
-  }
-
-  /** @internal Overridden by the public client to route broker-established accounts to the broker. */
-  protected async silentViaBroker(
-    _ctx: CallContext,
-    _scopes: string[],
-    _account: Account,
-    _options: SilentOptions,
-  ): Promise<AcquireTokenResult | undefined> {
-    return undefined;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { AuthorityOptions } from '../authority/authority.js';
+import type { BrokerClient } from '../broker/broker-client.js';
 import type { HttpClient } from '../http/types.js';
 import type { HttpCacheStore } from '../http/http-cache.js';
 import type { ClientCredential } from '../oauth2/client-credential.js';
@@ -50,8 +51,15 @@ export interface BrokerOptions {
   enableBrokerOnLinux?: boolean | undefined;
   /** Use WAM of the Windows host from WSL. */
   enableBrokerOnWsl?: boolean | undefined;
-  /** Path to msalruntime.dll / libmsalruntime.dylib / libmsalruntime.so. */
+  /** Path to msalruntime.dll / libmsalruntime.dylib / libmsalruntime.so (the default broker client's runtime). */
   brokerRuntimePath?: string | undefined;
+  /**
+   * The broker to use when one is enabled: by default this OS's broker through MSALRuntime,
+   * loaded on first use. Pass a {@link BrokerClient} to test the app's broker paths without a
+   * broker, or to reach a broker another way; its `platform` picks the enableBrokerOn* option
+   * that applies. brokerRuntimePath is then unused.
+   */
+  brokerClient?: BrokerClient | undefined;
 }
 
 /** Options of {@link PublicClientApplication}: the shared ones and the broker switches. */

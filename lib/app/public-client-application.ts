@@ -1,14 +1,8 @@
-import { InvalidArgumentError, TimeoutError } from '../errors.js';
-import { BrokerSession } from '../broker/broker-session.js';
-import { brokerDecision, brokerRedirectUri, isBrokerFallbackError, type HostPlatform } from '../broker/routing.js';
-import { CONSOLE_WINDOW_HANDLE, type AuthParams } from '../broker/types.js';
-import { isWsl } from '../interactive/browser.js';
-import { PopAuthScheme } from '../pop/pop-auth-scheme.js';
-import { SshCertAuthScheme } from '../pop/ssh-cert.js';
-import type { ResolvedAuthority } from '../authority/types.js';
+import { InvalidArgumentError } from '../errors.js';
+import { NativeBrokerClient } from '../broker/native-broker-client.js';
+import { CONSOLE_WINDOW_HANDLE, type WindowHandle } from '../broker/types.js';
 import type { Account } from './account.js';
-import { finishBrokerCall, interactiveViaBroker, settle, type BrokerCallContext } from './broker-flows.js';
-import { newCorrelationId } from '../http/correlation.js';
+import { BrokerRoute } from './broker-route.js';
 import { ApiId } from '../http/telemetry.js';
 import type { BrowserLauncher } from '../interactive/browser.js';
 import { runBrowserFlow } from '../interactive/interactive-flow.js';
@@ -19,8 +13,7 @@ import { ccsAuthorizationParams } from '../oauth2/ccs.js';
 import { scopesToString } from '../oauth2/scopes.js';
 import type { AcquireTokenResult, ErrorResult } from '../oauth2/types.js';
 import { isErrorResult } from '../oauth2/types.js';
-import { assertScopes, ClientApplication, type SilentOptions } from './client-application.js';
-import type { CallContext } from './request-pipeline.js';
+import { assertScopes, ClientApplication } from './client-application.js';
 import type { PublicClientApplicationOptions } from './options.js';
 import { errorResult } from './token-result.js';
 import type { AuthScheme } from './auth-scheme.js';
@@ -44,7 +37,7 @@ export interface InteractiveOptions {
   /** Seconds since the user last signed in, at most; older sessions sign in again. */
   maxAge?: number | undefined;
   /** Broker only: HWND/NSView/XID as Electron's getNativeWindowHandle() Buffer, a bigint or a number. */
-  parentWindowHandle?: Buffer | bigint | number | typeof CONSOLE_WINDOW_HANDLE | undefined;
+  parentWindowHandle?: WindowHandle | undefined;
   /** Called just before the browser (or the broker's window) opens. */
   onBeforeLaunchingUi?: (() => void) | undefined;
   /** Aborts the wait: the call rejects with AbortError and the loopback server closes. */
@@ -110,30 +103,22 @@ export class PublicClientApplication extends ClientApplication {
   static readonly CONSOLE_WINDOW_HANDLE: typeof CONSOLE_WINDOW_HANDLE = CONSOLE_WINDOW_HANDLE;
   /** The device flow's key for its correlation id; set it to choose the id the polling requests carry. */
   static readonly DEVICE_FLOW_CORRELATION_ID: typeof DEVICE_FLOW_CORRELATION_ID = DEVICE_FLOW_CORRELATION_ID;
-  private readonly host: HostPlatform;
-  private readonly broker: { use: boolean; reason: string };
-  private readonly brokerSession: BrokerSession;
+  private readonly broker: BrokerRoute;
 
   /**
    * @param options - The client id, the authority and the broker switches; see {@link PublicClientApplicationOptions}.
    * @throws InvalidArgumentError when clientId is missing or a clientCredential is given.
    */
-  constructor(options: PublicClientApplicationOptions);
-  /** @internal Tests choose the platform the broker decision is made for. */
-  constructor(options: PublicClientApplicationOptions, host?: HostPlatform);
-  constructor(options: PublicClientApplicationOptions, host?: HostPlatform) {
+  constructor(options: PublicClientApplicationOptions) {
     if (options && (options as { clientCredential?: unknown }).clientCredential !== undefined) {
       throw new InvalidArgumentError('A public client has no client credential; use ConfidentialClientApplication');
     }
-    super(options, { confidential: false });
-    this.host = host ?? { platform: process.platform, wsl: process.platform === 'linux' && isWsl() };
-    this.broker = brokerDecision(options, this.authority.kind, this.host);
-    this.brokerSession = new BrokerSession({
-      ...(options.brokerRuntimePath !== undefined ? { runtimePath: options.brokerRuntimePath } : {}),
-      logger: this.logger,
-      piiEnabled: options.enablePiiLog ?? options.logger?.piiLoggingEnabled ?? false,
-      host: this.host,
-    });
+    // The native client loads nothing until the broker is first asked for.
+    const brokerClient =
+      options?.brokerClient ?? new NativeBrokerClient({ runtimePath: options?.brokerRuntimePath });
+    let route: BrokerRoute | undefined;
+    super(options, { confidential: false, broker: (app) => (route = new BrokerRoute(brokerClient, options, app)) });
+    this.broker = route!;
   }
 
   /**
@@ -146,107 +131,13 @@ export class PublicClientApplication extends ClientApplication {
    * ```
    */
   async isBrokerAvailable(): Promise<{ available: boolean; reason?: string }> {
-    if (!this.broker.use) return { available: false, reason: this.broker.reason };
-    const availability = await this.brokerSession.get();
-    return availability.available ? { available: true } : { available: false, reason: availability.reason };
-  }
-
-  private brokerContext(
-    runtime: BrokerCallContext['runtime'],
-    authority: ResolvedAuthority,
-    scopes: string[],
-    correlationId: string,
-    extra: { claims?: string | undefined; pop?: AuthParams['pop'] | undefined; accessTokenToRenew?: string | undefined; signal?: AbortSignal | undefined },
-  ): BrokerCallContext {
-    return {
-      runtime,
-      authority,
-      clientId: this.clientId,
-      cache: this.tokenCache,
-      logger: this.logger,
-      correlationId,
-      ...(extra.signal ? { signal: extra.signal } : {}),
-      params: {
-        clientId: this.clientId,
-        authority: authority.canonical.replace(/\/$/, ''),
-        scopes,
-        redirectUri: brokerRedirectUri(this.clientId, this.host),
-        ...(extra.claims ? { claims: extra.claims } : {}),
-        ...(extra.pop ? { pop: extra.pop } : {}),
-        ...(extra.accessTokenToRenew ? { accessTokenToRenew: extra.accessTokenToRenew } : {}),
-      },
-    };
-  }
-
-  /**
-   * @internal
-   * Accounts the broker established are refreshed by the broker, as in the reference;
-   * so are accounts of unknown origin (written by older MSALs), but for those only a
-   * success is decisive: a broker error falls through to the cached refresh tokens.
-   */
-  protected override async silentViaBroker(
-    call: CallContext,
-    scopes: string[],
-    account: Account,
-    options: SilentOptions,
-  ): Promise<AcquireTokenResult | undefined> {
-    const { authority, claims, correlationId } = call;
-    const source = account.account_source;
-    if (!this.broker.use || (source !== 'broker' && source !== undefined)) return undefined;
-    // SSH certificates are not a broker feature; PoP is, with the broker's own key.
-    if (options.authScheme !== undefined && !(options.authScheme instanceof PopAuthScheme)) return undefined;
-    const pop = options.authScheme instanceof PopAuthScheme ? options.authScheme.brokerPopParams : undefined;
-    const availability = await this.brokerSession.get();
-    if (!availability.available) return undefined;
-    // forceRefresh: the broker renews exactly the token we hold (SetAccessTokenToRenew).
-    const held = options.forceRefresh
-      ? this.tokenCache.findAccessToken({
-          homeAccountId: account.home_account_id,
-          environments: authority.aliases,
-          clientId: this.clientId,
-          realm: authority.tenant,
-          scopes,
-        })
-      : undefined;
-    const ctx = this.brokerContext(availability.runtime, authority, scopes, correlationId, {
-      ...(claims ? { claims } : {}),
-      ...(pop ? { pop } : {}),
-      ...(held ? { accessTokenToRenew: held.secret } : {}),
-    });
-    const callOptions = {
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    };
-    let outcome: Awaited<ReturnType<typeof settle>>;
-    try {
-      outcome = await settle(
-        availability.runtime.acquireTokenSilently(ctx.params, correlationId, account.local_account_id, callOptions),
-      );
-    } catch (e) {
-      // A hung broker is an error value here, so acquireTokenSilent resolves null as documented.
-      if (!(e instanceof TimeoutError)) throw e;
-      this.logger.log('warning', `Silent broker call: ${e.message}`);
-      return source === undefined ? undefined : errorResult({ error: 'broker_timeout', error_description: e.message }, correlationId);
-    }
-    if (isBrokerFallbackError(outcome)) {
-      this.logger.log('warning', `Broker asked for fallback (${outcome.status.name}); using cached refresh tokens`);
-      return undefined;
-    }
-    const result = finishBrokerCall(ctx, outcome);
-    return source === undefined && isErrorResult(result) ? undefined : result;
+    return this.broker.availability();
   }
 
   /** Also signs the account out of the broker when the broker established it. */
   override async removeAccount(account: Account): Promise<void> {
     await super.removeAccount(account);
-    if (!this.broker.use || account.account_source !== 'broker') return;
-    const availability = await this.brokerSession.get();
-    if (!availability.available) return;
-    try {
-      await availability.runtime.signOutSilently(this.clientId, newCorrelationId(), account.local_account_id);
-    } catch (e) {
-      this.logger.log('warning', `Broker sign-out failed: ${(e as Error).message}`);
-    }
+    await this.broker.signOut(account);
   }
 
   /**
@@ -270,11 +161,8 @@ export class PublicClientApplication extends ClientApplication {
     if (options.timeout !== undefined && !(options.timeout > 0)) throw new InvalidArgumentError('timeout must be a positive number of seconds');
     const ctx = await this.prepare(options);
     const { authority, claims, correlationId } = ctx;
-    // SSH certificates are not a broker feature; everything else goes to the broker when it is on.
-    if (this.broker.use && !(options.authScheme instanceof SshCertAuthScheme)) {
-      const viaBroker = await this.interactiveWithBroker(scopes, options, authority, correlationId, claims);
-      if (viaBroker) return viaBroker;
-    }
+    const viaBroker = await this.broker.interactive(ctx, scopes, options, (hint) => this.getAccounts(hint));
+    if (viaBroker) return viaBroker;
     const { prompt, loginHint, domainHint, maxAge, extraScopesToConsent, port, signal, responseMode, onBeforeLaunchingUi } = options;
     const { authResponse, flow } = await runBrowserFlow({
       authorizationEndpoint: authority.metadata.authorization_endpoint,
@@ -312,47 +200,6 @@ export class PublicClientApplication extends ClientApplication {
       clientInfo: authResponse.client_info,
     });
     return this.finalize(ctx, result);
-  }
-
-  /** The broker path of acquireTokenInteractive; undefined means: fall back to the browser. */
-  private async interactiveWithBroker(
-    scopes: string[],
-    options: InteractiveOptions,
-    authority: ResolvedAuthority,
-    correlationId: string,
-    claims: string | undefined,
-  ): Promise<AcquireTokenResult | undefined> {
-    if (options.parentWindowHandle === undefined) {
-      throw new InvalidArgumentError(
-        'parentWindowHandle is required when the broker is enabled: pass your window handle ' +
-          "(Electron: win.getNativeWindowHandle()), or PublicClientApplication.CONSOLE_WINDOW_HANDLE for a console app",
-      );
-    }
-    const availability = await this.brokerSession.get();
-    if (!availability.available) {
-      this.logger.log('warning', `Falling back to the browser: ${availability.reason}`);
-      return undefined;
-    }
-    const pop = options.authScheme instanceof PopAuthScheme ? options.authScheme.brokerPopParams : undefined;
-    const ctx = this.brokerContext(availability.runtime, authority, scopes, correlationId, {
-      ...(claims ? { claims } : {}),
-      ...(pop ? { pop } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    const hinted = options.loginHint ? await this.getAccounts(options.loginHint) : [];
-    try {
-      return await interactiveViaBroker(ctx, {
-        parentWindow: options.parentWindowHandle,
-        ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
-        ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : {}),
-        ...(hinted.length === 1 && hinted[0]!.account_source === 'broker' ? { hintedAccountId: hinted[0]!.local_account_id } : {}),
-        ...(options.onBeforeLaunchingUi ? { onBeforeLaunchingUi: options.onBeforeLaunchingUi } : {}),
-      });
-    } catch (e) {
-      if (!isBrokerFallbackError(e)) throw e;
-      this.logger.log('warning', `Falling back to the browser: the broker answered ${e.status.name}`);
-      return undefined;
-    }
   }
 
   /**

@@ -1,21 +1,23 @@
 /**
  * The OS broker through MSALRuntime, promise-based. Obtain an instance from
- * loadBrokerRuntime() (native-addon.ts), then call startup() once.
+ * loadBrokerRuntime() (native-addon.ts), then call startup() once. There is
+ * no shutdown: the addon releases the runtime when the JS environment (main
+ * thread or worker) is torn down, unless a call is still outstanding there,
+ * since MSALRUNTIME_Shutdown would wait for it forever (native/addon.cc).
  */
 import { randomUUID } from 'node:crypto';
 import { BrokerUnavailableError, InvalidArgumentError, TimeoutError } from '../errors.js';
 import { BrokerCallError } from './broker-error.js';
 import { awaitOperation, startDeadline, type Deadline } from './deadline.js';
 import type { NativeAccountHandle, NativeBinding, NativeOperation } from './native-binding.js';
-import { parseJsonObject, toBrokerAccount, toBrokerAuthResult } from './results.js';
+import { parseJsonObject, toBrokerAuthResult } from './results.js';
 import type {
-  AuthParams,
-  BrokerAccount,
+  BrokerAuthParams,
   BrokerAuthResult,
   BrokerLogCallback,
   BrokerLogLevel,
   BrokerLogOptions,
-  CallOptions,
+  BrokerCallOptions,
   WindowHandle,
 } from './types.js';
 import { toNativeWindow, withArgumentErrors } from './window-handle.js';
@@ -34,16 +36,16 @@ const LOG_LEVELS: Record<number, BrokerLogLevel> = {
   6: 'fatal',
 };
 
-function checkAuthParams(params: AuthParams): void {
-  if (typeof params !== 'object' || params === null) throw new InvalidArgumentError('AuthParams must be an object');
+function checkAuthParams(params: BrokerAuthParams): void {
+  if (typeof params !== 'object' || params === null) throw new InvalidArgumentError('BrokerAuthParams must be an object');
   if (typeof params.clientId !== 'string' || params.clientId === '') {
-    throw new InvalidArgumentError('AuthParams.clientId must be a non-empty string');
+    throw new InvalidArgumentError('BrokerAuthParams.clientId must be a non-empty string');
   }
   if (typeof params.authority !== 'string' || !/^https:\/\//i.test(params.authority)) {
-    throw new InvalidArgumentError('AuthParams.authority must be an https URL');
+    throw new InvalidArgumentError('BrokerAuthParams.authority must be an https URL');
   }
   if (!Array.isArray(params.scopes) || params.scopes.some((s) => typeof s !== 'string' || s === '' || /\s/.test(s))) {
-    throw new InvalidArgumentError('AuthParams.scopes must be an array of scope strings without spaces');
+    throw new InvalidArgumentError('BrokerAuthParams.scopes must be an array of scope strings without spaces');
   }
 }
 
@@ -71,16 +73,7 @@ export class BrokerRuntime {
     return this.startupPromise;
   }
 
-  /** Releases this environment's share of the runtime; the last one shuts it down. */
-  async shutdown(): Promise<void> {
-    if (!this.startupPromise) return;
-    const started = this.startupPromise;
-    this.startupPromise = undefined;
-    await started.catch(() => undefined);
-    await this.native.shutdown();
-  }
-
-  signInSilently(params: AuthParams, correlationId: string, options: CallOptions = {}): Promise<BrokerAuthResult> {
+  signInSilently(params: BrokerAuthParams, correlationId: string, options: BrokerCallOptions = {}): Promise<BrokerAuthResult> {
     checkAuthParams(params);
     const correlation = this.correlation(correlationId);
     return this.authCall('signInSilently', DEFAULT_SILENT_TIMEOUT_MS, options, () =>
@@ -89,47 +82,24 @@ export class BrokerRuntime {
   }
 
   signInInteractively(
-    params: AuthParams,
+    params: BrokerAuthParams,
     correlationId: string,
     parentWindow: WindowHandle,
     accountHint = '',
-    options: CallOptions = {},
-  ): Promise<BrokerAuthResult> {
-    return this.signInWithWindow('signInInteractively', params, correlationId, parentWindow, accountHint, options);
-  }
-
-  /** Silent first, interactive when the broker needs the user. */
-  signIn(
-    params: AuthParams,
-    correlationId: string,
-    parentWindow: WindowHandle,
-    accountHint = '',
-    options: CallOptions = {},
-  ): Promise<BrokerAuthResult> {
-    return this.signInWithWindow('signIn', params, correlationId, parentWindow, accountHint, options);
-  }
-
-  /** The two sign-ins that may show UI share the native signature (window, params, correlation, hint). */
-  private signInWithWindow(
-    method: 'signIn' | 'signInInteractively',
-    params: AuthParams,
-    correlationId: string,
-    parentWindow: WindowHandle,
-    accountHint: string,
-    options: CallOptions,
+    options: BrokerCallOptions = {},
   ): Promise<BrokerAuthResult> {
     checkAuthParams(params);
     const correlation = this.correlation(correlationId);
-    return this.authCall(method, DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
-      this.native[method](toNativeWindow(parentWindow), params, correlation, accountHint),
+    return this.authCall('signInInteractively', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, () =>
+      this.native.signInInteractively(toNativeWindow(parentWindow), params, correlation, accountHint),
     );
   }
 
   acquireTokenSilently(
-    params: AuthParams,
+    params: BrokerAuthParams,
     correlationId: string,
     accountId: string,
-    options: CallOptions = {},
+    options: BrokerCallOptions = {},
   ): Promise<BrokerAuthResult> {
     checkAuthParams(params);
     checkNonEmpty(accountId, 'accountId');
@@ -142,49 +112,7 @@ export class BrokerRuntime {
     });
   }
 
-  acquireTokenInteractively(
-    params: AuthParams,
-    correlationId: string,
-    parentWindow: WindowHandle,
-    accountId: string,
-    options: CallOptions = {},
-  ): Promise<BrokerAuthResult> {
-    checkAuthParams(params);
-    checkNonEmpty(accountId, 'accountId');
-    const correlation = this.correlation(correlationId);
-    const window = toNativeWindow(parentWindow);
-    return this.withDeadline('acquireTokenInteractively', DEFAULT_INTERACTIVE_TIMEOUT_MS, options, async (deadline) => {
-      const handle = await this.accountHandle(accountId, correlation, deadline);
-      return this.authOutcome('acquireTokenInteractively', deadline, () =>
-        this.native.acquireTokenInteractively(window, params, correlation, handle),
-      );
-    });
-  }
-
-  readAccountById(accountId: string, correlationId: string, options: CallOptions = {}): Promise<BrokerAccount> {
-    checkNonEmpty(accountId, 'accountId');
-    const correlation = this.correlation(correlationId);
-    return this.withDeadline('readAccountById', DEFAULT_SILENT_TIMEOUT_MS, options, async (deadline) => {
-      const value = await this.call('readAccountById', deadline, () =>
-        this.native.readAccountById(accountId, correlation),
-      );
-      if (!value.account) throw new BrokerCallError({ status: 16, errorCode: 0, tag: 0, context: 'No such account' });
-      return toBrokerAccount(value.account);
-    });
-  }
-
-  discoverAccounts(clientId: string, correlationId: string, options: CallOptions = {}): Promise<BrokerAccount[]> {
-    checkNonEmpty(clientId, 'clientId');
-    const correlation = this.correlation(correlationId);
-    return this.withDeadline('discoverAccounts', DEFAULT_SILENT_TIMEOUT_MS, options, async (deadline) => {
-      const value = await this.call('discoverAccounts', deadline, () =>
-        this.native.discoverAccounts(clientId, correlation),
-      );
-      return value.accounts.map(toBrokerAccount);
-    });
-  }
-
-  signOutSilently(clientId: string, correlationId: string, accountId: string, options: CallOptions = {}): Promise<void> {
+  signOutSilently(clientId: string, correlationId: string, accountId: string, options: BrokerCallOptions = {}): Promise<void> {
     checkNonEmpty(clientId, 'clientId');
     checkNonEmpty(accountId, 'accountId');
     const correlation = this.correlation(correlationId);
@@ -221,7 +149,7 @@ export class BrokerRuntime {
   private async withDeadline<T>(
     operation: string,
     defaultTimeoutMs: number,
-    options: CallOptions,
+    options: BrokerCallOptions,
     run: (deadline: Deadline) => Promise<T>,
   ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
@@ -269,7 +197,7 @@ export class BrokerRuntime {
   private authCall(
     operation: string,
     defaultTimeoutMs: number,
-    options: CallOptions,
+    options: BrokerCallOptions,
     start: () => ReturnType<NativeBinding['signInSilently']>,
   ): Promise<BrokerAuthResult> {
     return this.withDeadline(operation, defaultTimeoutMs, options, (deadline) =>

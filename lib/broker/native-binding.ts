@@ -46,11 +46,6 @@ export interface NativeReadAccount {
   telemetry?: string;
 }
 
-export interface NativeDiscoverAccounts {
-  accounts: NativeAccount[];
-  telemetry?: string;
-}
-
 export interface NativeSignOut {
   telemetry?: string;
 }
@@ -66,8 +61,6 @@ export interface NativeBinding {
   /** dlopen runs on the libuv pool: it takes hundreds of milliseconds. */
   loadRuntime(path: string): Promise<NativeLoadOutcome>;
   startup(): Promise<{ ok: true } | { ok: false; error: BrokerErrorInfo }>;
-  shutdown(): Promise<void>;
-  signIn(window: NativeWindow, params: object, correlationId: string, accountHint: string): NativeOperation<NativeAuthResult>;
   signInSilently(params: object, correlationId: string): NativeOperation<NativeAuthResult>;
   signInInteractively(
     window: NativeWindow,
@@ -80,14 +73,8 @@ export interface NativeBinding {
     correlationId: string,
     account: NativeAccountHandle,
   ): NativeOperation<NativeAuthResult>;
-  acquireTokenInteractively(
-    window: NativeWindow,
-    params: object,
-    correlationId: string,
-    account: NativeAccountHandle,
-  ): NativeOperation<NativeAuthResult>;
+  /** The account handle that acquireTokenSilently and signOutSilently take. */
   readAccountById(accountId: string, correlationId: string): NativeOperation<NativeReadAccount>;
-  discoverAccounts(clientId: string, correlationId: string): NativeOperation<NativeDiscoverAccounts>;
   signOutSilently(clientId: string, correlationId: string, account: NativeAccountHandle): NativeOperation<NativeSignOut>;
   setLogCallback(callback: ((message: string, level: number) => void) | null, piiEnabled: boolean): void;
   windowHandleValue(window: NativeWindow): bigint;

@@ -5,35 +5,30 @@
 import type { AuthorityKind } from '../authority/types.js';
 import type { BrokerOptions } from '../app/options.js';
 import type { ErrorResponse, IdTokenClaims, TokenResponse } from '../oauth2/types.js';
+import type { BrokerPlatform } from './broker-client.js';
 import { BrokerCallError } from './broker-error.js';
 import type { BrokerAuthResult } from './types.js';
 
-export interface HostPlatform {
-  platform: NodeJS.Platform;
-  wsl: boolean;
-}
+/** The opt-in that switches each platform's broker on. */
+const OPT_IN: Record<BrokerPlatform, keyof BrokerOptions> = {
+  windows: 'enableBrokerOnWindows',
+  mac: 'enableBrokerOnMac',
+  linux: 'enableBrokerOnLinux',
+  wsl: 'enableBrokerOnWsl',
+};
 
-/** The reference's rules: opted in for this OS, a public client, and an Entra authority. */
-export function brokerDecision(options: BrokerOptions, kind: AuthorityKind, host: HostPlatform): { use: boolean; reason: string } {
-  const optedIn =
-    host.platform === 'win32'
-      ? options.enableBrokerOnWindows
-      : host.platform === 'darwin'
-        ? options.enableBrokerOnMac
-        : host.platform === 'linux'
-          ? host.wsl
-            ? options.enableBrokerOnWsl
-            : options.enableBrokerOnLinux
-          : false;
-  if (!optedIn) return { use: false, reason: `the broker is not enabled for ${host.wsl ? 'WSL' : host.platform}` };
+/** The reference's rules: opted in for this broker's platform, and an Entra authority. */
+export function brokerDecision(options: BrokerOptions, kind: AuthorityKind, platform: BrokerPlatform | undefined): { use: boolean; reason: string } {
+  if (platform === undefined) return { use: false, reason: 'there is no OS broker on this platform' };
+  if (options[OPT_IN[platform]] !== true) return { use: false, reason: `the broker is not enabled for ${platform} (${OPT_IN[platform]})` };
   if (kind !== 'aad') return { use: false, reason: `the broker does not serve ${kind.toUpperCase()} authorities` };
   return { use: true, reason: 'enabled' };
 }
 
 /** The redirect URI each platform's broker insists on. */
-export function brokerRedirectUri(clientId: string, host: HostPlatform): string {
-  if (host.platform === 'win32' || host.wsl) return `ms-appx-web://Microsoft.AAD.BrokerPlugin/${clientId}`;
-  if (host.platform === 'darwin') return 'msauth.com.msauth.unsignedapp://auth';
+export function brokerRedirectUri(clientId: string, platform: BrokerPlatform): string {
+  if (platform === 'windows' || platform === 'wsl') return `ms-appx-web://Microsoft.AAD.BrokerPlugin/${clientId}`;
+  if (platform === 'mac') return 'msauth.com.msauth.unsignedapp://auth';
   return 'https://login.microsoftonline.com/common/oauth2/nativeclient';
 }
 

@@ -1,4 +1,4 @@
-/** Shapes of the broker runtime API (lib/broker/broker-runtime.ts). */
+/** Shapes of the broker API: what a BrokerClient (broker-client.ts) takes and answers. */
 
 /** Placeholder parent window: the console window on Windows, none elsewhere. */
 export const CONSOLE_WINDOW_HANDLE: unique symbol = Symbol('brokerbridge.consoleWindowHandle');
@@ -10,35 +10,41 @@ export const CONSOLE_WINDOW_HANDLE: unique symbol = Symbol('brokerbridge.console
  */
 export type WindowHandle = Buffer | bigint | number | typeof CONSOLE_WINDOW_HANDLE;
 
-export interface PopParams {
+/** The HTTP request a Proof-of-Possession token from the broker is bound to (the broker signs it with its own key). */
+export interface BrokerPopParams {
   httpMethod: string;
   uriHost: string;
   uriPath: string;
   nonce: string;
 }
 
-export interface AuthParams {
+/** What the broker is asked for: the app, the authority, the scopes and the request's extras. */
+export interface BrokerAuthParams {
   clientId: string;
   /** e.g. https://login.microsoftonline.com/common */
   authority: string;
   scopes: string[];
-  redirectUri?: string;
+  redirectUri?: string | undefined;
   /** Decoded claims challenge JSON. */
-  claims?: string;
+  claims?: string | undefined;
   /** Makes the broker skip this cached access token. */
-  accessTokenToRenew?: string;
+  accessTokenToRenew?: string | undefined;
   /** Requests a PoP token bound to this HTTP request. */
-  pop?: PopParams;
-  additionalParameters?: Record<string, string>;
+  pop?: BrokerPopParams | undefined;
+  additionalParameters?: Record<string, string> | undefined;
 }
 
-export interface CallOptions {
-  signal?: AbortSignal;
+/** How long one broker call may take and how to abort it. */
+export interface BrokerCallOptions {
+  /** Aborts the call: it rejects with AbortError. */
+  signal?: AbortSignal | undefined;
   /** Defaults: 2 minutes for silent calls, 10 minutes for interactive ones. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
+/** An account as the broker reports it. */
 export interface BrokerAccount {
+  /** The broker's own id for the account, which later broker calls take. */
   id: string;
   homeAccountId: string;
   clientInfo: string | undefined;
@@ -55,6 +61,7 @@ export interface BrokerAccount {
   additionalFields: Record<string, unknown> | undefined;
 }
 
+/** A token the broker issued, with the account it belongs to. */
 export interface BrokerAuthResult {
   accessToken: string;
   idToken: string | undefined;
@@ -69,9 +76,13 @@ export interface BrokerAuthResult {
   telemetry: Record<string, unknown> | undefined;
 }
 
+/** Options of {@link BrokerClient.setLogger}. */
 export interface BrokerLogOptions {
-  piiEnabled?: boolean;
+  /** Lines that may hold personal data are passed on too. */
+  piiEnabled?: boolean | undefined;
 }
 
+/** The severity of one of the broker's own log lines. */
 export type BrokerLogLevel = 'trace' | 'debug' | 'info' | 'warning' | 'error' | 'fatal';
+/** Receives the broker's own log lines. */
 export type BrokerLogCallback = (message: string, level: BrokerLogLevel) => void;

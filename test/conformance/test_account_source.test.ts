@@ -2,11 +2,12 @@
  * MSAL Python's tests/test_account_source.py, ported. The reference patches
  * msal.broker._acquire_token_silently and its interactive broker call; we put a
  * fake runtime behind loadBrokerRuntime(), so the facade's broker logic runs
- * for real. The host platform is Windows, as the reference's
+ * for real. The broker client's platform is Windows, as the reference's
  * enable_broker_on_windows=True asks.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { PublicClientApplication } from '../../lib/app/public-client-application.js';
+import { NativeBrokerClient } from '../../lib/broker/native-broker-client.js';
 import type { DeviceFlow } from '../../lib/oauth2/device-flow.js';
 import type { AcquireTokenResult } from '../../lib/oauth2/types.js';
 import { brokerAuthResult, FakeBrokerRuntime, offlineEntra } from './support/application.js';
@@ -26,7 +27,6 @@ const TOKEN_RESPONSE = buildResponse({
   scope: SCOPE,
   refresh_token: 'rt', // So that the non-broker acquireTokenSilent() would work
 });
-const WINDOWS = { platform: 'win32' as const, wsl: false };
 
 describe('TestAccountSourceBehavior', () => {
   let runtime: FakeBrokerRuntime;
@@ -38,7 +38,7 @@ describe('TestAccountSourceBehavior', () => {
     runtime.answer = () => brokerAuthResult({ accessToken: 'at', uid: 'uid', utid: 'utid', accountId: 'placeholder', scopes: [SCOPE] });
     brokerLoader.status = { available: true, runtime, runtimePath: '/fake/msalruntime.dll' };
     http = new ScriptedHttpClient({ post: () => minimalResponse(200, TOKEN_RESPONSE) });
-    app = new PublicClientApplication({ clientId: 'client_id', ...offlineEntra('common'), httpClient: http, enableBrokerOnWindows: true }, WINDOWS);
+    app = new PublicClientApplication({ clientId: 'client_id', ...offlineEntra('common'), httpClient: http, enableBrokerOnWindows: true, brokerClient: new NativeBrokerClient({ platform: 'windows' }) });
     expect(await app.isBrokerAvailable()).toEqual({ available: true });
   });
 

@@ -11,6 +11,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ConfidentialClientApplication } from '../../lib/app/confidential-client-application.js';
 import { PublicClientApplication } from '../../lib/app/public-client-application.js';
+import { NativeBrokerClient } from '../../lib/broker/native-broker-client.js';
 import type { Account } from '../../lib/app/account.js';
 import type { LogLevel } from '../../lib/app/logger.js';
 import { SerializableTokenCache } from '../../lib/cache/serializable-token-cache.js';
@@ -742,13 +743,13 @@ describe('TestScopeDecoration', () => {
   });
 });
 
-/** The reference patches sys.platform to darwin; ours takes the host platform as the constructor's second argument. */
-const MAC = { platform: 'darwin' as const, wsl: false };
+/** The reference patches sys.platform to darwin; ours gives the app a native broker client that believes it runs on macOS. */
+const onMac = () => ({ brokerClient: new NativeBrokerClient({ platform: 'mac' }) });
 
 describe('TestMsalBehaviorWithoutPyMsalRuntimeOrBroker', () => {
   const notInstalled = { available: false, reason: 'addon_missing', message: 'The brokerbridge native addon cannot be loaded' };
   const macApp = (extra: Record<string, unknown> = {}) =>
-    new PublicClientApplication({ clientId: 'client_id', ...offlineEntra('common'), httpClient: new ScriptedHttpClient(), ...extra }, MAC);
+    new PublicClientApplication({ clientId: 'client_id', ...offlineEntra('common'), httpClient: new ScriptedHttpClient(), ...extra, ...onMac() });
 
   it('test_broker_should_be_disabled_by_default', async () => {
     brokerLoader.status = notInstalled;
@@ -778,7 +779,7 @@ describe('TestBrokerFallbackWithDifferentAuthorities', () => {
   };
   const enabled = async (options: Record<string, unknown>) => {
     installed();
-    return (await new PublicClientApplication({ clientId: 'client_id', httpClient: new ScriptedHttpClient(), ...options }, MAC).isBrokerAvailable()).available;
+    return (await new PublicClientApplication({ clientId: 'client_id', httpClient: new ScriptedHttpClient(), ...options, ...onMac() }).isBrokerAvailable()).available;
   };
 
   it('test_broker_should_be_disabled_by_default', async () => {
@@ -809,7 +810,7 @@ describe('TestBrokerFallbackWithDifferentAuthorities', () => {
     const runtime = installed();
     // MSALRuntime no longer surfaces the AADSTS error, only ApiContractViolation.
     runtime.answer = () => brokerFailure(6, '(pii)');
-    const app = new PublicClientApplication({ clientId: 'client_id', ...offlineEntra('common'), httpClient: new ScriptedHttpClient(), enableBrokerOnMac: true }, MAC);
+    const app = new PublicClientApplication({ clientId: 'client_id', ...offlineEntra('common'), httpClient: new ScriptedHttpClient(), enableBrokerOnMac: true, ...onMac() });
     expect(await app.isBrokerAvailable()).toEqual({ available: true });
     const result = (await app.acquireTokenInteractive(['scope'], { parentWindowHandle: PublicClientApplication.CONSOLE_WINDOW_HANDLE })) as ErrorResult;
     expect(result.error).toBe('broker_error');
@@ -1132,8 +1133,7 @@ describe('Reference behaviours without an upstream test', () => {
       runtime.answer = () => new RangeError('a bug in the runtime glue');
       brokerLoader.status = { available: true, runtime, runtimePath: '/fake/libmsalruntime.so' };
       const app = new PublicClientApplication(
-        { clientId: 'my_app', ...offlineEntra('common'), httpClient: new ScriptedHttpClient({ post: noIo }), enableBrokerOnMac: true },
-        MAC,
+        { clientId: 'my_app', ...offlineEntra('common'), httpClient: new ScriptedHttpClient({ post: noIo }), enableBrokerOnMac: true, ...onMac() },
       );
       app.tokenCache.add({
         clientId: 'my_app',
@@ -1192,7 +1192,7 @@ describe('Reference behaviours without an upstream test', () => {
     const runtime = new FakeBrokerRuntime();
     brokerLoader.status = { available: true, runtime, runtimePath: '/fake/libmsalruntime.so' };
     const http = new ScriptedHttpClient({ post: () => ok({ access_token: 'from the RT' }) });
-    const app = new PublicClientApplication({ clientId: 'my_app', ...offlineEntra('common'), httpClient: http, enableBrokerOnMac: true }, MAC);
+    const app = new PublicClientApplication({ clientId: 'my_app', ...offlineEntra('common'), httpClient: http, enableBrokerOnMac: true, ...onMac() });
     populate(app.tokenCache, {
       client_id: 'my_app',
       scope: ['s1'],

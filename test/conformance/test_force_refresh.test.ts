@@ -7,6 +7,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { PublicClientApplication } from '../../lib/app/public-client-application.js';
+import { NativeBrokerClient } from '../../lib/broker/native-broker-client.js';
 import type { TokenResult } from '../../lib/oauth2/types.js';
 import { brokerAuthResult, FakeBrokerRuntime, offlineEntra } from './support/application.js';
 import { ScriptedHttpClient } from './support/msal-python.js';
@@ -19,7 +20,6 @@ vi.mock('../../lib/broker/native-addon.js', async (importOriginal) => ({
 
 const SCOPE_ARM = 'https://management.azure.com/.default';
 const AZURE_CLI = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
-const WINDOWS = { platform: 'win32' as const, wsl: false };
 
 describe('ForceRefreshTestCase', () => {
   it('test_silent_with_force_refresh', async () => {
@@ -38,8 +38,8 @@ describe('ForceRefreshTestCase', () => {
         httpClient: new ScriptedHttpClient(), // any HTTP request fails the test
         enableBrokerOnMac: true,
         enableBrokerOnWindows: true,
+        brokerClient: new NativeBrokerClient({ platform: 'windows' }),
       },
-      WINDOWS,
     );
 
     let result = (await pca.acquireTokenInteractive([SCOPE_ARM], {

@@ -3,7 +3,7 @@
 // valgrind or ASan: startup, log sink, silent sign-in, interactive sign-in
 // with PoP, account read + silent token with an account handle, a broker
 // error status, an abort (cancel once the broker holds the call), a timeout
-// (cancel from a timer), and shutdown.
+// (cancel from a timer), and the shutdown the environment's teardown does.
 //
 // Environment: DBUS_SESSION_BUS_ADDRESS (the private bus with the fake
 // broker), BROKERBRIDGE_MSALRUNTIME_PATH (libmsalruntime.so).
@@ -11,7 +11,7 @@
 // The test process owns the fake broker. This script asks it for behaviours
 // with one JSON line on stdout per request and waits for one line on stdin
 // ("ok" or "error: ...") as the answer. Run with --expose-gc so account
-// handles are collected (and released) before shutdown.
+// handles are collected (and released) before the process exits.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -62,7 +62,7 @@ function step(name) {
 }
 
 // Its own function, so that no suspended frame of main() still holds the
-// account handle when the shutdown step collects garbage.
+// account handle when the release step collects garbage.
 async function silentTokenForAccount(accountId) {
   const read = expectOk(await settle(addon.readAccountById(accountId, randomUUID()), 'readAccountById'), 'read');
   if (!read.handle) throw new Error('readAccountById returned no handle');
@@ -129,14 +129,14 @@ async function main() {
   timedOut.cancel();
   await settle(timedOut, 'the timed-out call');
 
-  step('shutdown');
+  step('release');
   addon.setLogCallback(null, false);
-  // Account handles are Externals released by their finalizers.
+  // Account handles are Externals released by their finalizers. The runtime
+  // itself is shut down by the addon when this environment is torn down.
   for (let i = 0; i < 3; i++) {
     globalThis.gc?.();
     await new Promise((resolve) => setImmediate(resolve));
   }
-  await withTimeout(addon.shutdown(), 'shutdown');
   answers.close();
   process.stderr.write(`memcheck done: ${logLines} runtime log lines\n`);
 }

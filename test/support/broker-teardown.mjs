@@ -75,8 +75,8 @@ async function main(scenario) {
     const loaded = await addon.loadRuntime(process.env.BROKERBRIDGE_MSALRUNTIME_PATH ?? '');
     if (!loaded.ok) throw new Error(`loadRuntime: ${loaded.message}`);
     try {
-      addon.discoverAccounts(params.clientId, randomUUID());
-      throw new Error('discoverAccounts before startup() did not throw');
+      addon.signInSilently(params, randomUUID());
+      throw new Error('signInSilently before startup() did not throw');
     } catch (error) {
       process.stderr.write(`before startup: ${error.code}: ${error.message}\n`);
     }

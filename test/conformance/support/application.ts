@@ -4,7 +4,7 @@
  * offline authorities, the reference's `cache.add({...})` shape, a look into
  * the serialized cache, and a fake broker runtime for the broker seam.
  */
-import type { AuthParams, BrokerAuthResult, WindowHandle } from '../../../lib/broker/types.js';
+import type { BrokerAuthParams, BrokerAuthResult, WindowHandle } from '../../../lib/broker/types.js';
 import { BrokerCallError } from '../../../lib/broker/broker-error.js';
 import type { SerializableTokenCache } from '../../../lib/cache/serializable-token-cache.js';
 import type { TokenCache } from '../../../lib/cache/token-cache.js';
@@ -96,7 +96,7 @@ export function brokerFailure(status: number, context = 'failed'): BrokerCallErr
 export type BrokerMethod = 'signInSilently' | 'signInInteractively' | 'acquireTokenSilently' | 'signOutSilently';
 export interface BrokerCall {
   method: BrokerMethod;
-  params?: AuthParams;
+  params?: BrokerAuthParams;
   accountId?: string;
 }
 
@@ -114,17 +114,15 @@ export class FakeBrokerRuntime {
     if (this.startupError) throw this.startupError;
   }
 
-  async shutdown(): Promise<void> {}
-
-  signInSilently(params: AuthParams): Promise<BrokerAuthResult> {
+  signInSilently(params: BrokerAuthParams): Promise<BrokerAuthResult> {
     return this.respond({ method: 'signInSilently', params });
   }
 
-  signInInteractively(params: AuthParams, _correlationId: string, _window: WindowHandle): Promise<BrokerAuthResult> {
+  signInInteractively(params: BrokerAuthParams, _correlationId: string, _window: WindowHandle): Promise<BrokerAuthResult> {
     return this.respond({ method: 'signInInteractively', params });
   }
 
-  acquireTokenSilently(params: AuthParams, _correlationId: string, accountId: string): Promise<BrokerAuthResult> {
+  acquireTokenSilently(params: BrokerAuthParams, _correlationId: string, accountId: string): Promise<BrokerAuthResult> {
     return this.respond({ method: 'acquireTokenSilently', params, accountId });
   }
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublicClientApplication } from '../../../lib/app/public-client-application.js';
 import type { BrokerRuntime } from '../../../lib/broker/broker-runtime.js';
 import { loadBrokerRuntime } from '../../../lib/broker/native-addon.js';
-import { CONSOLE_WINDOW_HANDLE, type AuthParams } from '../../../lib/broker/types.js';
+import { CONSOLE_WINDOW_HANDLE, type BrokerAuthParams } from '../../../lib/broker/types.js';
 import { AbortError, TimeoutError } from '../../../lib/errors.js';
 import type { TokenResult } from '../../../lib/oauth2/types.js';
 import { probeEventLoopLag, type LagFigures } from '../../support/event-loop-lag.js';
@@ -27,7 +27,7 @@ import { authorityMetadataFor, instanceDiscoveryMetadata } from '../../support/o
 import { rejection } from '../../support/rejection.js';
 
 const CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
-const params: AuthParams = {
+const params: BrokerAuthParams = {
   clientId: CLIENT_ID,
   authority: 'https://login.microsoftonline.com/common',
   scopes: ['User.Read'],
@@ -101,7 +101,6 @@ describe('the event loop keeps running', () => {
         instanceDiscoveryMetadata,
         enableBrokerOnLinux: true,
       },
-      { platform: 'linux', wsl: false },
     );
     await broker.behave('acquireTokenSilently', { kind: 'token' });
     const signedIn = (await app.acquireTokenInteractive(params.scopes, {

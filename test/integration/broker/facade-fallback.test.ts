@@ -8,7 +8,6 @@ import { PublicClientApplication } from '../../../lib/app/public-client-applicat
 import { PrivateBus } from '../../support/fake-broker/controller.js';
 import { authorityMetadataFor } from '../../support/offline-entra.js';
 
-const LINUX = { platform: 'linux' as const, wsl: false };
 const OFFLINE = {
   clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
   authority: 'https://login.microsoftonline.com/organizations',
@@ -41,7 +40,7 @@ async function browserUrlOf(app: PublicClientApplication): Promise<string | unde
 describe('broker fallback', () => {
   it('no broker on the bus: isBrokerAvailable says why, and sign-in uses the browser', async () => {
     const logs: string[] = [];
-    const app = new PublicClientApplication({ ...OFFLINE, logger: { level: 'warning', callback: (_l, m) => logs.push(m) } }, LINUX);
+    const app = new PublicClientApplication({ ...OFFLINE, logger: { level: 'warning', callback: (_l, m) => logs.push(m) } });
     const availability = await app.isBrokerAvailable();
     expect(availability.available).toBe(false);
     expect(availability.reason).toMatch(/startup_failed/);
@@ -56,7 +55,7 @@ describe('broker fallback', () => {
   });
 
   it('runtime library missing: a typed reason, and the browser flow', async () => {
-    const app = new PublicClientApplication({ ...OFFLINE, brokerRuntimePath: '/nonexistent/libmsalruntime.so' }, LINUX);
+    const app = new PublicClientApplication({ ...OFFLINE, brokerRuntimePath: '/nonexistent/libmsalruntime.so' });
     expect(await app.isBrokerAvailable()).toMatchObject({ available: false, reason: /library_not_found|library_load_failed/ });
     expect(await browserUrlOf(app)).toMatch(/authorize\?/);
   });

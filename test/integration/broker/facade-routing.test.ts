@@ -20,7 +20,6 @@ import { authorityMetadataFor, instanceDiscoveryMetadata } from '../../support/o
 
 const CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 const SCOPES = ['User.Read'];
-const LINUX = { platform: 'linux' as const, wsl: false };
 /** Everything discovery would fetch, given up front: these tests make no HTTP request. */
 const OFFLINE_ENTRA = {
   authority: 'https://login.microsoftonline.com/common',
@@ -45,7 +44,7 @@ beforeEach(async () => {
 });
 
 const newApp = (extra: Record<string, unknown> = {}) =>
-  new PublicClientApplication({ clientId: CLIENT_ID, ...OFFLINE_ENTRA, enableBrokerOnLinux: true, ...extra }, LINUX);
+  new PublicClientApplication({ clientId: CLIENT_ID, ...OFFLINE_ENTRA, enableBrokerOnLinux: true, ...extra });
 const console_: typeof PublicClientApplication.CONSOLE_WINDOW_HANDLE = PublicClientApplication.CONSOLE_WINDOW_HANDLE;
 const noBrowser = async () => {
   throw new Error('the browser must not be used');
@@ -57,7 +56,6 @@ describe('broker routing in the facade', () => {
     expect(await newApp({ enableBrokerOnLinux: false }).isBrokerAvailable()).toMatchObject({ available: false, reason: /not enabled for linux/ });
     const b2c = new PublicClientApplication(
       { clientId: CLIENT_ID, authority: 'https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signin', enableBrokerOnLinux: true },
-      LINUX,
     );
     expect(await b2c.isBrokerAvailable()).toMatchObject({ available: false, reason: /B2C/ });
   });

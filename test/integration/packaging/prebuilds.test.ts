@@ -14,10 +14,9 @@ function probe(env: Record<string, string>): { available: boolean; reason?: stri
     import { loadBrokerRuntime } from './lib/broker/native-addon.ts';
     import { PublicClientApplication } from './lib/index.ts';
     const s = await loadBrokerRuntime();
-    const app = new PublicClientApplication({ clientId: 'c', authority: 'https://login.microsoftonline.com/common', enableBrokerOnLinux: true }, { platform: 'linux', wsl: false });
+    const app = new PublicClientApplication({ clientId: 'c', authority: 'https://login.microsoftonline.com/common', enableBrokerOnLinux: true });
     const broker = await app.isBrokerAvailable();
     console.log(JSON.stringify({ available: s.available, reason: s.available ? undefined : s.reason, broker }));
-    if (s.available) await s.runtime.shutdown().catch(() => {});
   `;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
     cwd: packageRoot,

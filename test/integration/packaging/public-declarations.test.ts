@@ -89,8 +89,12 @@ const INTERNAL_NAMES = [
   'FinishContext',
   'PreparedSilentOptions',
   'CachedAccessToken',
-  'HostPlatform',
-  'BrokerSession',
+  'NativeBrokerClient',
+  'BrokerRoute',
+  'BrokerRouteContext',
+  'SilentBrokerRoute',
+  'BrokerCallContext',
+  'BrokerRuntime',
   'ThrottledHttpClient',
 ];
 

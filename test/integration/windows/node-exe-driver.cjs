@@ -129,7 +129,6 @@ const scenarios = {
     const started = await binding.startup();
     const call = binding.signInInteractively(undefined, input.params, input.correlationId, input.loginHint);
     const outcome = await call.promise;
-    await binding.shutdown();
     return { loaded, started, outcome };
   },
 

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { BrokerUnavailableError } from '../../../lib/errors.js';
 import { BrokerCallError } from '../../../lib/broker/broker-error.js';
-import { missingBrokerAdvice } from '../../../lib/broker/broker-session.js';
+import { missingBrokerAdvice } from '../../../lib/broker/native-broker-client.js';
 
-const LINUX = { platform: 'linux' as const, wsl: false };
+const LINUX = 'linux' as const;
 const WITH_BUS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus' };
 
 function startupFailure(status: number): BrokerUnavailableError {
@@ -27,9 +27,9 @@ describe('missingBrokerAdvice', () => {
   });
 
   it('stays silent for other platforms, WSL, other statuses and errors without a runtime status', () => {
-    expect(missingBrokerAdvice(startupFailure(6), { platform: 'darwin', wsl: false }, WITH_BUS)).toBeUndefined();
-    expect(missingBrokerAdvice(startupFailure(6), { platform: 'win32', wsl: false }, WITH_BUS)).toBeUndefined();
-    expect(missingBrokerAdvice(startupFailure(6), { platform: 'linux', wsl: true }, WITH_BUS)).toBeUndefined();
+    expect(missingBrokerAdvice(startupFailure(6), 'mac', WITH_BUS)).toBeUndefined();
+    expect(missingBrokerAdvice(startupFailure(6), 'windows', WITH_BUS)).toBeUndefined();
+    expect(missingBrokerAdvice(startupFailure(6), 'wsl', WITH_BUS)).toBeUndefined();
     expect(missingBrokerAdvice(startupFailure(0), LINUX, WITH_BUS)).toBeUndefined();
     expect(missingBrokerAdvice(new Error('boom'), LINUX, WITH_BUS)).toBeUndefined();
   });
