@@ -126,6 +126,7 @@ export {
 export { createPersistence, type CreatePersistenceOptions } from './cache/persistence/create-persistence.js';
 export { CrossProcessLock, type CrossProcessLockOptions, type HeldLock } from './cache/persistence/cross-process-lock.js';
 export type {
+  CredentialFields,
   AccessTokenEntry,
   RefreshTokenEntry,
   IdTokenEntry,
