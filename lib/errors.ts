@@ -129,7 +129,7 @@ export class MalformedResponseError extends BrokerBridgeError {
   readonly status: number | undefined;
   /** The first 200 characters of the reply, for diagnosis, with anything token-like replaced by `<redacted>`. */
   readonly body: string | undefined;
-  constructor(message: string, options?: { cause?: unknown; status?: number; body?: string }) {
+  constructor(message: string, options?: { cause?: unknown; status?: number | undefined; body?: string | undefined }) {
     super(ErrorCode.MalformedResponse, message, options);
     this.status = options?.status;
     // Bodies may hold tokens, and errors end up in logs: keep a short, redacted prefix for diagnosis.

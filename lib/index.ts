@@ -1,6 +1,6 @@
 // Applications (MSAL Python's ClientApplication family).
 export { ClientApplication } from './app/client-application.js';
-export type { SilentOptions, AuthCodeFlowOptions } from './app/client-application.js';
+export type { SilentOptions, AuthCodeFlowOptions, TokenRequestOptions } from './app/client-application.js';
 export { PublicClientApplication } from './app/public-client-application.js';
 export type { InteractiveOptions, DeviceFlowOptions } from './app/public-client-application.js';
 export { ConfidentialClientApplication } from './app/confidential-client-application.js';
@@ -126,6 +126,7 @@ export {
 export { createPersistence, type CreatePersistenceOptions } from './cache/persistence/create-persistence.js';
 export { CrossProcessLock, type CrossProcessLockOptions, type HeldLock } from './cache/persistence/cross-process-lock.js';
 export type {
+  CredentialFields,
   AccessTokenEntry,
   RefreshTokenEntry,
   IdTokenEntry,

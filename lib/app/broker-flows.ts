@@ -20,7 +20,7 @@ export interface BrokerCallContext {
   logger: Logger;
   correlationId: string;
   params: BrokerAuthParams;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Turns a broker result or failure into a facade result; successes are cached as broker accounts. */
@@ -39,9 +39,9 @@ export function finishBrokerCall(ctx: BrokerCallContext, outcome: BrokerAuthResu
     correlationId: ctx.correlationId,
     tokenSource: 'broker',
     accountSource: 'broker',
-    ...(reusable ? {} : { skipAccessTokenCache: true }),
-    ...(idTokenClaims ? { idTokenClaims } : {}),
-    ...(accountId !== undefined ? { localAccountId: accountId } : {}),
+    skipAccessTokenCache: !reusable,
+    idTokenClaims,
+    localAccountId: accountId,
   });
 }
 
@@ -56,12 +56,12 @@ export async function settle(call: Promise<BrokerAuthResult>): Promise<BrokerAut
 }
 
 export interface InteractiveBrokerOptions {
-  prompt?: string;
-  loginHint?: string;
+  prompt?: string | undefined;
+  loginHint?: string | undefined;
   parentWindow: WindowHandle;
   /** The single cached account matching loginHint, if exactly one does. */
-  hintedAccountId?: string;
-  onBeforeLaunchingUi?: () => void;
+  hintedAccountId?: string | undefined;
+  onBeforeLaunchingUi?: (() => void) | undefined;
 }
 
 /**

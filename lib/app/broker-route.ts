@@ -16,7 +16,8 @@ import { PopAuthScheme } from '../pop/pop-auth-scheme.js';
 import type { Account } from './account.js';
 import type { AuthScheme } from './auth-scheme.js';
 import { finishBrokerCall, interactiveViaBroker, settle, type BrokerCallContext } from './broker-flows.js';
-import type { PreparedSilentOptions } from './client-application.js';
+import type { SilentOptions } from './client-application.js';
+import type { CallContext } from './request-pipeline.js';
 import type { Logger, LogLevel } from './logger.js';
 import type { BrokerOptions } from './options.js';
 import { errorResult } from './token-result.js';
@@ -27,30 +28,21 @@ export interface BrokerRouteContext {
   cache: TokenCache;
   logger: Logger;
   authorityKind: AuthorityKind;
-  /** The claims challenge merged with the app's client capabilities. */
-  claims(claimsChallenge: string | undefined): string | undefined;
 }
 
 /** The silent step ClientApplication asks before it uses cached refresh tokens; undefined means: use them. */
 export interface SilentBrokerRoute {
-  silent(
-    scopes: string[],
-    account: Account,
-    options: PreparedSilentOptions,
-    correlationId: string,
-    authority: ResolvedAuthority,
-  ): Promise<AcquireTokenResult | undefined>;
+  silent(call: CallContext, scopes: string[], account: Account, options: SilentOptions): Promise<AcquireTokenResult | undefined>;
 }
 
 /** The broker-relevant part of acquireTokenInteractive()'s options. */
 export interface InteractiveBrokerRequest {
-  prompt?: string;
-  loginHint?: string;
-  claimsChallenge?: string;
-  parentWindowHandle?: WindowHandle;
-  onBeforeLaunchingUi?: () => void;
-  signal?: AbortSignal;
-  authScheme?: AuthScheme;
+  prompt?: string | undefined;
+  loginHint?: string | undefined;
+  parentWindowHandle?: WindowHandle | undefined;
+  onBeforeLaunchingUi?: (() => void) | undefined;
+  signal?: AbortSignal | undefined;
+  authScheme?: AuthScheme | undefined;
 }
 
 const LOG_LEVELS: Record<BrokerLogLevel, LogLevel> = {
@@ -75,7 +67,7 @@ export class BrokerRoute implements SilentBrokerRoute {
 
   constructor(
     private readonly client: BrokerClient,
-    options: BrokerOptions & { enablePiiLog?: boolean; logger?: { piiLoggingEnabled?: boolean } },
+    options: BrokerOptions & { enablePiiLog?: boolean | undefined; logger?: { piiLoggingEnabled?: boolean | undefined } | undefined },
     private readonly app: BrokerRouteContext,
   ) {
     this.decision = brokerDecision(options, app.authorityKind, client.platform);
@@ -96,13 +88,8 @@ export class BrokerRoute implements SilentBrokerRoute {
    * so are accounts of unknown origin (written by older MSALs), but for those only a
    * success is decisive: a broker error falls through to the cached refresh tokens.
    */
-  async silent(
-    scopes: string[],
-    account: Account,
-    options: PreparedSilentOptions,
-    correlationId: string,
-    authority: ResolvedAuthority,
-  ): Promise<AcquireTokenResult | undefined> {
+  async silent(call: CallContext, scopes: string[], account: Account, options: SilentOptions): Promise<AcquireTokenResult | undefined> {
+    const { authority, correlationId } = call;
     const source = account.account_source;
     if (!this.decision.use || (source !== 'broker' && source !== undefined)) return undefined;
     const scheme = brokerScheme(options.authScheme);
@@ -118,15 +105,8 @@ export class BrokerRoute implements SilentBrokerRoute {
           scopes,
         })
       : undefined;
-    const ctx = this.context(authority, scopes, correlationId, {
-      claims: this.app.claims(options.claimsChallenge),
-      pop: scheme.pop,
-      accessTokenToRenew: held?.secret,
-    });
-    const callOptions = {
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    };
+    const ctx = this.context(call, scopes, { pop: scheme.pop, accessTokenToRenew: held?.secret });
+    const callOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
     let outcome: Awaited<ReturnType<typeof settle>>;
     try {
       outcome = await settle(this.client.acquireTokenSilently(ctx.params, correlationId, account.local_account_id, callOptions));
@@ -149,10 +129,9 @@ export class BrokerRoute implements SilentBrokerRoute {
    * `hintedAccounts` lists the cached accounts matching the login hint.
    */
   async interactive(
+    call: CallContext,
     scopes: string[],
     request: InteractiveBrokerRequest,
-    authority: ResolvedAuthority,
-    correlationId: string,
     hintedAccounts: (loginHint: string) => Promise<Account[]>,
   ): Promise<AcquireTokenResult | undefined> {
     const scheme = brokerScheme(request.authScheme);
@@ -168,19 +147,15 @@ export class BrokerRoute implements SilentBrokerRoute {
       this.app.logger.log('warning', `Falling back to the browser: ${availability.reason}`);
       return undefined;
     }
-    const ctx = this.context(authority, scopes, correlationId, {
-      claims: this.app.claims(request.claimsChallenge),
-      pop: scheme.pop,
-      signal: request.signal,
-    });
+    const ctx = this.context(call, scopes, { pop: scheme.pop, signal: request.signal });
     const hinted = request.loginHint ? await hintedAccounts(request.loginHint) : [];
     try {
       return await interactiveViaBroker(ctx, {
         parentWindow: request.parentWindowHandle,
-        ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
-        ...(request.loginHint !== undefined ? { loginHint: request.loginHint } : {}),
-        ...(hinted.length === 1 && hinted[0]!.account_source === 'broker' ? { hintedAccountId: hinted[0]!.local_account_id } : {}),
-        ...(request.onBeforeLaunchingUi ? { onBeforeLaunchingUi: request.onBeforeLaunchingUi } : {}),
+        prompt: request.prompt,
+        loginHint: request.loginHint,
+        hintedAccountId: hinted.length === 1 && hinted[0]!.account_source === 'broker' ? hinted[0]!.local_account_id : undefined,
+        onBeforeLaunchingUi: request.onBeforeLaunchingUi,
       });
     } catch (e) {
       if (!isBrokerFallbackError(e)) throw e;
@@ -211,28 +186,27 @@ export class BrokerRoute implements SilentBrokerRoute {
   }
 
   private context(
-    authority: ResolvedAuthority,
+    call: CallContext,
     scopes: string[],
-    correlationId: string,
-    extra: { claims: string | undefined; pop: BrokerAuthParams['pop']; accessTokenToRenew?: string | undefined; signal?: AbortSignal | undefined },
+    extra: { pop: BrokerAuthParams['pop'] | undefined; accessTokenToRenew?: string | undefined; signal?: AbortSignal | undefined },
   ): BrokerCallContext {
     return {
       broker: this.client,
-      authority,
+      authority: call.authority,
       clientId: this.app.clientId,
       cache: this.app.cache,
       logger: this.app.logger,
-      correlationId,
-      ...(extra.signal ? { signal: extra.signal } : {}),
+      correlationId: call.correlationId,
+      signal: extra.signal,
       params: {
         clientId: this.app.clientId,
-        authority: authority.canonical.replace(/\/$/, ''),
+        authority: call.authority.canonical.replace(/\/$/, ''),
         scopes,
         // The decision said yes, so the client names its platform.
         redirectUri: brokerRedirectUri(this.app.clientId, this.client.platform!),
-        ...(extra.claims ? { claims: extra.claims } : {}),
-        ...(extra.pop ? { pop: extra.pop } : {}),
-        ...(extra.accessTokenToRenew ? { accessTokenToRenew: extra.accessTokenToRenew } : {}),
+        claims: call.claims,
+        pop: extra.pop,
+        accessTokenToRenew: extra.accessTokenToRenew,
       },
     };
   }

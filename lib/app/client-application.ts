@@ -30,55 +30,59 @@ import { PopKeyManager } from '../pop/pop-key.js';
 import { classifySuberror, isTransportFailure } from './errors-classification.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ClientApplicationOptions } from './options.js';
-import { errorResult, finishTokenResponse, type FinishContext } from './token-result.js';
+import { errorResult, finishTokenResponse } from './token-result.js';
+import type { CallContext, CallOptions, Redemption } from './request-pipeline.js';
 
 /** An access token is treated as expired this many seconds early, as the reference does. */
 const EXPIRY_MARGIN_SECONDS = 300;
 
+/** What every token request may be given: a claims challenge to satisfy, and the id to trace it by. */
+export interface TokenRequestOptions {
+  /** A resource's claims challenge (from its WWW-Authenticate header) to satisfy; the cache is bypassed. */
+  claimsChallenge?: string | undefined;
+  /** The id this call's requests carry (client-request-id); a random UUID by default. */
+  correlationId?: string | undefined;
+}
+
 /** Options of acquireTokenSilent() and acquireTokenSilentWithError(). */
 export interface SilentOptions {
   /** Skip the cached access token and redeem a refresh token (or ask the broker) for a new one. */
-  forceRefresh?: boolean;
+  forceRefresh?: boolean | undefined;
   /** The claims challenge from a resource's WWW-Authenticate header; the cache is bypassed. */
-  claimsChallenge?: string;
+  claimsChallenge?: string | undefined;
   /** The id this call's requests carry (client-request-id); a random UUID by default. */
-  correlationId?: string;
+  correlationId?: string | undefined;
   /** Extra token request parameters, as MSAL Python's `data`. */
-  data?: Record<string, string>;
+  data?: Record<string, string> | undefined;
   /** Proof-of-Possession or SSH certificate instead of a bearer token. */
-  authScheme?: AuthScheme;
+  authScheme?: AuthScheme | undefined;
   /** Aborts a silent call to the OS broker: the promise rejects with AbortError at once. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * The longest a silent call to the OS broker may take, in milliseconds (default 120000). When it
    * passes, acquireTokenSilent resolves null and acquireTokenSilentWithError a `broker_timeout` error.
    */
-  timeoutMs?: number;
-}
-
-/** SilentOptions after the auth scheme was turned into parameters (kept too, for the broker, which signs itself). */
-export interface PreparedSilentOptions extends SilentOptions {
-  keyId?: string;
+  timeoutMs?: number | undefined;
 }
 
 /** Options of initiateAuthCodeFlow() and getAuthorizationRequestUrl(). */
 export interface AuthCodeFlowOptions {
   /** Where the authorization server sends the user back; must be registered for the app. */
-  redirectUri?: string;
+  redirectUri?: string | undefined;
   /** The CSRF token to use; a random one by default. */
-  state?: string;
+  state?: string | undefined;
   /** One of {@link Prompt}'s values (login, consent, select_account, none, create). */
-  prompt?: string;
+  prompt?: string | undefined;
   /** The user's sign-in name, pre-filled on the login page. */
-  loginHint?: string;
+  loginHint?: string | undefined;
   /** Skips home realm discovery: 'consumers', 'organizations' or a federated domain. */
-  domainHint?: string;
+  domainHint?: string | undefined;
   /** A resource's claims challenge to satisfy. */
-  claimsChallenge?: string;
+  claimsChallenge?: string | undefined;
   /** Seconds since the user last signed in, at most; older sessions sign in again. */
-  maxAge?: number;
+  maxAge?: number | undefined;
   /** How the authorization server returns its reply. */
-  responseMode?: 'query' | 'fragment' | 'form_post';
+  responseMode?: 'query' | 'fragment' | 'form_post' | undefined;
 }
 
 /**
@@ -90,9 +94,9 @@ const EXPIRED_ACCESS_TOKEN = { state: 'expired' } as const;
 
 interface InternalOptions {
   confidential: boolean;
-  authenticator?: ClientAuthenticator;
+  authenticator?: ClientAuthenticator | undefined;
   /** The public client's way to the OS broker, built once this app's cache and logger exist; silent calls try it first. */
-  broker?: (app: BrokerRouteContext) => SilentBrokerRoute;
+  broker?: ((app: BrokerRouteContext) => SilentBrokerRoute) | undefined;
 }
 
 const commonTenants = new Set(['common', 'organizations', 'consumers']);
@@ -151,9 +155,9 @@ export abstract class ClientApplication {
       ...options.logger,
       piiLoggingEnabled: options.enablePiiLog ?? options.logger?.piiLoggingEnabled ?? false,
     });
-    const base = options.httpClient ?? createFetchHttpClient(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+    const base = options.httpClient ?? createFetchHttpClient({ timeoutMs: options.timeoutMs });
     this.http = new ThrottledHttpClient(base, {
-      ...(options.httpCache ? { store: options.httpCache } : {}),
+      store: options.httpCache,
       // The reference's defaults for a 429/5xx without Retry-After: a person can wait a minute, a service should retry sooner.
       defaultThrottleSeconds: internal.confidential ? 5 : 60,
     });
@@ -175,20 +179,19 @@ export abstract class ClientApplication {
     if (this.cacheHooks) awaitCacheWritesInPublicCalls(this, this.tokenCache, this.cacheHooks);
     this.clientCapabilities = options.clientCapabilities;
     this.excludeScopes = options.excludeScopes;
-    this.popKeys = new PopKeyManager(options.popKeyStore ? { store: options.popKeyStore } : {});
+    this.popKeys = new PopKeyManager({ store: options.popKeyStore });
     this.tokenClient = new TokenClient({
       http: this.http,
       clientId: this.clientId,
       // client_info is an Entra extension; plain OpenID providers may reject unknown parameters.
       clientInfo: this.authority.kind !== 'oidc',
-      ...(internal.authenticator ? { authenticator: internal.authenticator } : {}),
+      authenticator: internal.authenticator,
     });
     this.brokerRoute = internal.broker?.({
       clientId: this.clientId,
       cache: this.tokenCache,
       logger: this.logger,
       authorityKind: this.authority.kind,
-      claims: (claimsChallenge) => this.claims(claimsChallenge),
     });
   }
 
@@ -213,13 +216,9 @@ export abstract class ClientApplication {
     extra?: Record<string, string>,
     refreshReason?: CacheRefreshReason,
   ): { exchange: TelemetryExchange; headers: Record<string, string> } {
-    const exchange = this.telemetry.begin(apiId, { correlationId, ...(refreshReason !== undefined ? { refreshReason } : {}) });
+    const exchange = this.telemetry.begin(apiId, { correlationId, refreshReason });
     const headers = {
-      ...buildClientHeaders({
-        correlationId,
-        ...(this.options.appName !== undefined ? { appName: this.options.appName } : {}),
-        ...(this.options.appVersion !== undefined ? { appVersion: this.options.appVersion } : {}),
-      }),
+      ...buildClientHeaders({ correlationId, appName: this.options.appName, appVersion: this.options.appVersion }),
       ...exchange.headers(),
       ...extra,
     };
@@ -227,26 +226,47 @@ export abstract class ClientApplication {
   }
 
   /** @internal */
-  protected claims(claimsChallenge: string | undefined): string | undefined {
-    return mergeClaims(claimsChallenge, this.clientCapabilities);
+  protected decorate(scopes: readonly string[]): string[] {
+    return decorateScopes(scopes, { clientId: this.clientId, excludeScopes: this.excludeScopes });
   }
 
-  /** @internal */
-  protected decorate(scopes: readonly string[]): string[] {
-    return decorateScopes(scopes, {
+  /**
+   * @internal The first step of every flow: what all requests of one public call share.
+   * A PoP key is made (once per app) even when the broker, which signs with its own, serves the call.
+   */
+  protected async prepare(options: CallOptions): Promise<CallContext> {
+    const authority = await this.resolveAuthority();
+    const scheme = await prepareAuthScheme(options.authScheme, this.popKeys);
+    return {
+      correlationId: options.correlationId ?? newCorrelationId(),
+      authority,
+      claims: mergeClaims(options.claimsChallenge, this.clientCapabilities),
+      extra: scheme ? { ...options.data, ...scheme.extra } : options.data,
+      keyId: scheme?.keyId ?? options.data?.key_id,
+      scheme,
+    };
+  }
+
+  /** @internal The second step: one token request, reported to telemetry, its reply shaped (and cached) as a result. */
+  protected async redeem(ctx: CallContext, r: Redemption): Promise<AcquireTokenResult> {
+    const { exchange, headers } = this.beginRequest(r.apiId, ctx.correlationId, r.routing, r.refreshReason);
+    const response = await r.grant(r.tokenEndpoint ?? ctx.authority.metadata.token_endpoint, { headers, extra: ctx.extra, signal: r.signal });
+    exchange.complete(response as { error?: unknown });
+    return finishTokenResponse(response, {
+      ...r.caching,
       clientId: this.clientId,
-      ...(this.excludeScopes ? { excludeScopes: this.excludeScopes } : {}),
+      cache: this.tokenCache,
+      logger: this.logger,
+      authority: ctx.authority,
+      scopes: r.scopes,
+      correlationId: ctx.correlationId,
+      keyId: ctx.keyId,
     });
   }
 
-  /** @internal Reports the outcome to telemetry, then shapes (and caches) the result. */
-  protected finish(
-    exchange: TelemetryExchange,
-    response: TokenResponse | ErrorResponse,
-    ctx: Omit<FinishContext, 'clientId' | 'cache' | 'logger'>,
-  ): AcquireTokenResult {
-    exchange.complete(response as { error?: unknown });
-    return finishTokenResponse(response, { ...ctx, clientId: this.clientId, cache: this.tokenCache, logger: this.logger });
+  /** @internal What the caller receives: with a PoP scheme, the signed request instead of the bare bound token. */
+  protected finalize(ctx: CallContext, result: AcquireTokenResult): Promise<AcquireTokenResult> | AcquireTokenResult {
+    return ctx.scheme ? ctx.scheme.finalize(result) : result;
   }
 
   /** @internal A cached AT served instead of a network call: the reference counts these in its telemetry. */
@@ -269,10 +289,7 @@ export abstract class ClientApplication {
   async getAccounts(username?: string): Promise<Account[]> {
     const authority = await this.resolveAuthority();
     await this.cacheHooks?.beforeAccess();
-    return this.tokenCache.getAccounts({
-      environments: authority.aliases,
-      ...(username !== undefined ? { username } : {}),
-    }) as Account[];
+    return this.tokenCache.getAccounts({ environments: authority.aliases, username }) as Account[];
   }
 
   /**
@@ -353,9 +370,9 @@ export abstract class ClientApplication {
       options.data ? JSON.stringify(options.data) : '',
     ].join('\u0000');
     // A caller's own signal or deadline must not cut short another caller's call.
-    if (options.signal || options.timeoutMs !== undefined) return this.silentWithScheme(scopes, account, options);
+    if (options.signal || options.timeoutMs !== undefined) return this.silentSlow(scopes, account, options);
     return this.silentCoalescer
-      .run(key, () => this.silentWithScheme(scopes, account, options))
+      .run(key, () => this.silentSlow(scopes, account, options))
       .then((r) => (r ? { ...r } : r));
   }
 
@@ -374,8 +391,8 @@ export abstract class ClientApplication {
       clientId: this.clientId,
       realm: authority.tenant,
       scopes,
-      ...(keyId !== undefined ? { keyId } : {}),
-      ...(extCacheKey !== undefined ? { extCacheKey } : {}),
+      keyId,
+      extCacheKey,
     };
     let entry = this.tokenCache.findAccessToken(query);
     // Other MSALs write the home tenant, not "common", as the realm of a user's tokens.
@@ -385,31 +402,33 @@ export abstract class ClientApplication {
     return entry ? toCachedAccessToken(entry) : undefined;
   }
 
-  private async silentWithScheme(scopes: string[], account: Account, options: SilentOptions): Promise<AcquireTokenResult | null> {
-    const prepared = await prepareAuthScheme(options.authScheme, this.popKeys);
-    if (!prepared) return this.silentSlow(scopes, account, { ...options, ...(options.data?.key_id !== undefined ? { keyId: options.data.key_id } : {}) });
-    const result = await this.silentSlow(scopes, account, { ...options, data: { ...options.data, ...prepared.extra }, keyId: prepared.keyId });
+  private async silentSlow(scopes: string[], account: Account, options: SilentOptions): Promise<AcquireTokenResult | null> {
+    const ctx = await this.prepare(options);
+    const result = await this.silentWithContext(ctx, scopes, account, options);
     // The broker signs PoP requests itself; only tokens bound to our own key get our signature.
-    return result && result.token_source !== 'broker' ? prepared.finalize(result) : result;
+    return result && result.token_source !== 'broker' ? this.finalize(ctx, result) : result;
   }
 
-  private async silentSlow(scopes: string[], account: Account, options: PreparedSilentOptions): Promise<AcquireTokenResult | null> {
-    const correlationId = options.correlationId ?? newCorrelationId();
-    const authority = await this.resolveAuthority();
+  private async silentWithContext(
+    ctx: CallContext,
+    scopes: string[],
+    account: Account,
+    options: SilentOptions,
+  ): Promise<AcquireTokenResult | null> {
     // The hot path serves from memory; a miss is worth one stat (or store round trip) to see what other processes cached.
     await this.cacheHooks?.beforeAccess({ kind: 'user', homeAccountId: account.home_account_id });
     let fallback: TokenResult | undefined;
     let refreshReason: CacheRefreshReason = CacheRefreshReason.forceRefresh;
     if (!options.forceRefresh && !options.claimsChallenge) {
-      const hit = this.cachedAccessToken(authority, scopes, account, options.keyId);
+      const hit = this.cachedAccessToken(ctx.authority, scopes, account, ctx.keyId);
       if (hit?.state === 'fresh') return this.servedFromCache(hit);
       refreshReason = refreshReasonFor(hit);
       if (hit?.state === 'aging') fallback = hit.result;
     }
     try {
-      const brokered = await this.brokerRoute?.silent(scopes, account, options, correlationId, authority);
+      const brokered = await this.brokerRoute?.silent(ctx, scopes, account, options);
       if (brokered) return brokered;
-      const result = await this.refreshFromCache(authority, scopes, account, options, correlationId, refreshReason);
+      const result = await this.refreshFromCache(ctx, scopes, account, refreshReason);
       if ((result && !isErrorResult(result)) || !fallback) {
         return result && isErrorResult(result) ? classifySuberror(result) : result;
       }
@@ -430,18 +449,16 @@ export abstract class ClientApplication {
    * tries its family's RTs, then every app falls back to its own RTs.
    */
   private async refreshFromCache(
-    authority: ResolvedAuthority,
+    ctx: CallContext,
     scopes: string[],
     account: Account,
-    options: PreparedSilentOptions,
-    correlationId: string,
     refreshReason: CacheRefreshReason,
   ): Promise<AcquireTokenResult | null> {
-    const envs = authority.aliases;
+    const envs = ctx.authority.aliases;
     const hid = account.home_account_id;
     const appMetadata = this.tokenCache.getAppMetadata(envs, this.clientId);
     const redeem = (rts: RefreshTokenEntry[], breakOnMismatch: boolean) =>
-      this.redeemRefreshTokens(authority, rts, scopes, account, options, correlationId, refreshReason, breakOnMismatch);
+      this.redeemRefreshTokens(ctx, rts, scopes, account, refreshReason, breakOnMismatch);
     if (!appMetadata) {
       const at = await redeem(this.tokenCache.findRefreshTokens({ homeAccountId: hid, environments: envs, familyId: '1' }), true);
       if (at && !isErrorResult(at)) return at;
@@ -459,46 +476,28 @@ export abstract class ClientApplication {
   }
 
   private async redeemRefreshTokens(
-    authority: ResolvedAuthority,
+    ctx: CallContext,
     rts: RefreshTokenEntry[],
     scopes: string[],
     account: Account,
-    options: PreparedSilentOptions,
-    correlationId: string,
     refreshReason: CacheRefreshReason,
     breakOnClientMismatch: boolean,
   ): Promise<AcquireTokenResult | null> {
     let last: AcquireTokenResult | null = null;
     // Generic OpenID providers grant offline_access only at authorization (OIDC Core 11) and
     // reject it on refresh as a scope the RT lacks; Entra wants it to hand out a new RT.
-    const decorated = this.decorate(scopes).filter((s) => authority.kind !== 'oidc' || s !== 'offline_access');
-    const claims = this.claims(options.claimsChallenge);
+    const decorated = this.decorate(scopes).filter((s) => ctx.authority.kind !== 'oidc' || s !== 'offline_access');
     for (const rt of rts) {
-      const { exchange, headers } = this.beginRequest(
-        ApiId.acquireTokenSilent,
-        correlationId,
-        ccsRoutingHeaders({ homeAccountId: account.home_account_id }),
-        refreshReason,
-      );
-      const response = await byRefreshToken(
-        this.tokenClient,
-        authority.metadata.token_endpoint,
-        { refreshToken: rt.secret, scopes: decorated, ...(claims ? { claims } : {}) },
-        {
-          headers,
-          ...(options.data ? { extra: options.data } : {}),
-        },
-      );
-      last = this.finish(exchange, response, {
-        authority,
+      last = await this.redeem(ctx, {
+        apiId: ApiId.acquireTokenSilent,
         scopes,
-        correlationId,
-        ...(options.keyId !== undefined ? { keyId: options.keyId } : {}),
+        routing: ccsRoutingHeaders({ homeAccountId: account.home_account_id }),
+        refreshReason,
+        grant: (endpoint, transport) =>
+          byRefreshToken(this.tokenClient, endpoint, { refreshToken: rt.secret, scopes: decorated, claims: ctx.claims }, transport),
         // As MSAL Python: new tokens land beside the RT they come from, a rotated RT replaces
         // that entry, and no Account is written, so a removeAccount() meanwhile stays done.
-        environment: rt.environment,
-        replacesRefreshToken: rt,
-        skipAccountCreation: true,
+        caching: { environment: rt.environment, replacesRefreshToken: rt, skipAccountCreation: true },
       });
       if (!isErrorResult(last)) return last;
       this.logger.log('verbose', `Refresh with a cached RT failed: ${last.error}`);
@@ -522,21 +521,18 @@ export abstract class ClientApplication {
   async acquireTokenByRefreshToken(
     refreshToken: string,
     scopes: string[],
-    options: { claimsChallenge?: string; correlationId?: string } = {},
+    options: TokenRequestOptions = {},
   ): Promise<AcquireTokenResult> {
     assertNonEmptyString(refreshToken, 'refreshToken');
     assertScopes(scopes);
-    const correlationId = options.correlationId ?? newCorrelationId();
-    const authority = await this.resolveAuthority();
-    const claims = this.claims(options.claimsChallenge);
-    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByRefreshToken, correlationId, undefined, CacheRefreshReason.forceRefresh);
-    const response = await byRefreshToken(
-      this.tokenClient,
-      authority.metadata.token_endpoint,
-      { refreshToken, scopes: this.decorate(scopes), ...(claims ? { claims } : {}) },
-      { headers },
-    );
-    return this.finish(exchange, response, { authority, scopes, correlationId });
+    const ctx = await this.prepare(options);
+    return this.redeem(ctx, {
+      apiId: ApiId.acquireTokenByRefreshToken,
+      scopes,
+      refreshReason: CacheRefreshReason.forceRefresh,
+      grant: (endpoint, transport) =>
+        byRefreshToken(this.tokenClient, endpoint, { refreshToken, scopes: this.decorate(scopes), claims: ctx.claims }, transport),
+    });
   }
 
   /**
@@ -553,21 +549,21 @@ export abstract class ClientApplication {
    */
   async initiateAuthCodeFlow(scopes: string[], options: AuthCodeFlowOptions = {}): Promise<AuthCodeFlow> {
     assertScopes(scopes);
-    const authority = await this.resolveAuthority();
-    const claims = this.claims(options.claimsChallenge);
+    const { authority, claims } = await this.prepare(options);
+    const { redirectUri, state, prompt, loginHint, domainHint, maxAge, responseMode } = options;
     return initiateAuthCodeFlow({
       authorizationEndpoint: authority.metadata.authorization_endpoint,
       clientId: this.clientId,
       scopes: this.decorate(scopes),
-      ...(options.redirectUri !== undefined ? { redirectUri: options.redirectUri } : {}),
-      ...(options.state !== undefined ? { state: options.state } : {}),
-      ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
-      ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : {}),
-      ...(options.domainHint !== undefined ? { domainHint: options.domainHint } : {}),
-      ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
-      ...(options.responseMode !== undefined ? { responseMode: options.responseMode } : {}),
-      ...(claims ? { claims } : {}),
-      ...(authority.kind !== 'oidc' ? { extraQueryParameters: ccsAuthorizationParams(options.loginHint) } : {}),
+      redirectUri,
+      state,
+      prompt,
+      loginHint,
+      domainHint,
+      maxAge,
+      responseMode,
+      claims,
+      extraQueryParameters: authority.kind !== 'oidc' ? ccsAuthorizationParams(loginHint) : undefined,
     });
   }
 
@@ -588,7 +584,7 @@ export abstract class ClientApplication {
   async acquireTokenByAuthCodeFlow(
     flow: AuthCodeFlow,
     authResponse: Record<string, string>,
-    options: { scopes?: string[]; claimsChallenge?: string; correlationId?: string } = {},
+    options: TokenRequestOptions & { scopes?: string[] | undefined } = {},
   ): Promise<AcquireTokenResult> {
     if (!flow || typeof flow !== 'object' || typeof flow.state !== 'string') {
       throw new InvalidArgumentError('state missing from the auth code flow: pass the object initiateAuthCodeFlow() returned');
@@ -604,17 +600,16 @@ export abstract class ClientApplication {
     }
     const validated = validateAuthCodeResponse(flow, authResponse);
     if (isErrorResult(validated)) return errorResult(validated, correlationId);
+    const ctx = await this.prepare({ ...options, correlationId });
     // A flow the app kept only in part (as the reference allows) still redeems; an ID token then has no nonce to match.
-    return this.redeemAuthCode(ApiId.acquireTokenByAuthorizationCode, validated.code, {
+    return this.redeemAuthCode(ctx, ApiId.acquireTokenByAuthorizationCode, validated.code, {
       scopes: options.scopes ?? withoutReservedScopes(flow.scope ?? []),
-      ...(flow.redirect_uri !== undefined ? { redirectUri: flow.redirect_uri } : {}),
-      ...(flow.code_verifier !== undefined ? { codeVerifier: flow.code_verifier } : {}),
+      redirectUri: flow.redirect_uri,
+      codeVerifier: flow.code_verifier,
       // The authorization request carried the nonce's hash, which the ID token echoes.
       nonce: typeof flow.nonce === 'string' ? nonceHash(flow.nonce) : null,
-      ...(flow.max_age !== undefined ? { maxAge: Number(flow.max_age) } : {}),
-      ...(options.claimsChallenge !== undefined ? { claimsChallenge: options.claimsChallenge } : {}),
-      ...(typeof authResponse.client_info === 'string' ? { clientInfo: authResponse.client_info } : {}),
-      correlationId,
+      maxAge: flow.max_age !== undefined ? Number(flow.max_age) : undefined,
+      clientInfo: authResponse.client_info,
     });
   }
 
@@ -627,7 +622,7 @@ export abstract class ClientApplication {
    */
   async getAuthorizationRequestUrl(
     scopes: string[],
-    options: AuthCodeFlowOptions & { nonce?: string; responseType?: string } = {},
+    options: AuthCodeFlowOptions & { nonce?: string | undefined; responseType?: string | undefined } = {},
   ): Promise<string> {
     const flow = await this.initiateAuthCodeFlow(scopes, options);
     const url = new URL(flow.auth_uri);
@@ -649,63 +644,54 @@ export abstract class ClientApplication {
   async acquireTokenByAuthorizationCode(
     code: string,
     scopes: string[],
-    options: { redirectUri?: string; nonce?: string; state?: string; codeVerifier?: string; claimsChallenge?: string; correlationId?: string } = {},
+    options: TokenRequestOptions & {
+      redirectUri?: string | undefined;
+      nonce?: string | undefined;
+      state?: string | undefined;
+      codeVerifier?: string | undefined;
+    } = {},
   ): Promise<AcquireTokenResult> {
     assertNonEmptyString(code, 'code');
     assertScopes(scopes);
     const verifier = options.codeVerifier ?? (options.state !== undefined ? this.pendingVerifiers.get(options.state) : undefined);
     if (options.state !== undefined) this.pendingVerifiers.delete(options.state);
-    return this.redeemAuthCode(ApiId.acquireTokenByAuthorizationCode, code, {
+    const ctx = await this.prepare(options);
+    return this.redeemAuthCode(ctx, ApiId.acquireTokenByAuthorizationCode, code, {
       scopes,
-      ...(options.redirectUri !== undefined ? { redirectUri: options.redirectUri } : {}),
-      ...(verifier !== undefined ? { codeVerifier: verifier } : {}),
-      ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
-      ...(options.claimsChallenge !== undefined ? { claimsChallenge: options.claimsChallenge } : {}),
-      correlationId: options.correlationId ?? newCorrelationId(),
+      redirectUri: options.redirectUri,
+      codeVerifier: verifier,
+      nonce: options.nonce,
     });
   }
 
-  /** @internal */
-  protected async redeemAuthCode(
+  /** @internal Redeems an authorization code (MSAL Python's _acquire_token_by_auth_code_flow core), for every code flow. */
+  protected redeemAuthCode(
+    ctx: CallContext,
     apiId: ApiId,
     code: string,
     args: {
       scopes: string[];
-      redirectUri?: string;
-      codeVerifier?: string;
-      nonce?: string | null;
-      maxAge?: number;
-      claimsChallenge?: string;
-      correlationId: string;
-      extra?: Record<string, string>;
-      keyId?: string;
+      redirectUri: string | undefined;
+      codeVerifier: string | undefined;
+      /** The ID token's expected nonce; null when the flow holds none, so no ID token can be trusted. */
+      nonce: string | null | undefined;
+      maxAge?: number | undefined;
       /** The authorization reply's client_info, which routes the redemption (CCS). */
-      clientInfo?: string;
+      clientInfo?: string | undefined;
     },
   ): Promise<AcquireTokenResult> {
-    const authority = await this.resolveAuthority();
-    const claims = this.claims(args.claimsChallenge);
-    const { exchange, headers } = this.beginRequest(apiId, args.correlationId, ccsRoutingHeaders({ clientInfo: args.clientInfo }));
-    const response = await byAuthorizationCode(
-      this.tokenClient,
-      authority.metadata.token_endpoint,
-      {
-        code,
-        scopes: this.decorate(args.scopes),
-        ...(args.redirectUri !== undefined ? { redirectUri: args.redirectUri } : {}),
-        ...(args.codeVerifier !== undefined ? { codeVerifier: args.codeVerifier } : {}),
-        ...(claims ? { claims } : {}),
-      },
-      { headers, ...(args.extra ? { extra: args.extra } : {}) },
-    );
-    return this.finish(exchange, response, {
-      authority,
+    return this.redeem(ctx, {
+      apiId,
       scopes: args.scopes,
-      correlationId: args.correlationId,
-      accountSource: GrantType.AuthorizationCode,
-      ...(args.nonce !== undefined ? { nonce: args.nonce } : {}),
-      ...(args.maxAge !== undefined ? { maxAge: args.maxAge } : {}),
-      ...(args.keyId !== undefined ? { keyId: args.keyId } : {}),
+      routing: ccsRoutingHeaders({ clientInfo: args.clientInfo }),
+      grant: (endpoint, transport) =>
+        byAuthorizationCode(
+          this.tokenClient,
+          endpoint,
+          { code, scopes: this.decorate(args.scopes), redirectUri: args.redirectUri, codeVerifier: args.codeVerifier, claims: ctx.claims },
+          transport,
+        ),
+      caching: { accountSource: GrantType.AuthorizationCode, nonce: args.nonce, maxAge: args.maxAge },
     });
   }
 
@@ -724,39 +710,36 @@ export abstract class ClientApplication {
     username: string,
     password: string,
     scopes: string[],
-    options: { claimsChallenge?: string; correlationId?: string } = {},
+    options: TokenRequestOptions = {},
   ): Promise<AcquireTokenResult> {
     assertNonEmptyString(username, 'username');
     assertNonEmptyString(password, 'password');
     assertScopes(scopes);
-    const correlationId = options.correlationId ?? newCorrelationId();
-    const authority = await this.resolveAuthority();
-    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByUsernamePassword, correlationId, ccsRoutingHeaders({ username }));
-    const claims = this.claims(options.claimsChallenge);
+    const ctx = await this.prepare(options);
+    const { authority, claims, correlationId } = ctx;
     const decorated = this.decorate(scopes);
-    const endpoint = authority.metadata.token_endpoint;
-    let response: TokenResponse | ErrorResponse;
-    let accountSource: string | undefined;
+    const request = { apiId: ApiId.acquireTokenByUsernamePassword, scopes, routing: ccsRoutingHeaders({ username }) };
     const realm =
       authority.kind === 'aad' || authority.kind === 'ciam'
-        ? await discoverUserRealm(this.http, new URL(authority.canonical).origin, username, { headers })
+        ? await discoverUserRealm(this.http, new URL(authority.canonical).origin, username, { correlationId })
         : undefined;
     if (realm?.account_type === 'Federated') {
       const saml = await obtainSamlAssertion(this.http, { realm, username, password });
       if (isErrorResult(saml)) return errorResult(saml, correlationId);
       const { assertion, samlVersion } = saml;
-      response = await bySamlBearer(this.tokenClient, endpoint, { assertion, samlVersion, scopes: decorated, ...(claims ? { claims } : {}) }, { headers });
-    } else {
-      response = await byUsernamePassword(
-        this.tokenClient,
-        endpoint,
-        { username, password, scopes: decorated, ...(claims ? { claims } : {}) },
-        { headers },
-      );
-      accountSource = GrantType.Password; // the federated SAML grant establishes no account_source, as in the reference
+      return this.redeem(ctx, {
+        ...request,
+        grant: (endpoint, transport) => bySamlBearer(this.tokenClient, endpoint, { assertion, samlVersion, scopes: decorated, claims }, transport),
+        // The username names the account when the reply's ID token does not; the SAML grant
+        // establishes no account_source, as in the reference.
+        caching: { username },
+      });
     }
-    // The username names the account when the reply's ID token does not.
-    return this.finish(exchange, response, { authority, scopes, correlationId, username, ...(accountSource ? { accountSource } : {}) });
+    return this.redeem(ctx, {
+      ...request,
+      grant: (endpoint, transport) => byUsernamePassword(this.tokenClient, endpoint, { username, password, scopes: decorated, claims }, transport),
+      caching: { username, accountSource: GrantType.Password },
+    });
   }
 
   /** Proof-of-Possession works without a broker here, so it is always supported. */

@@ -3,30 +3,29 @@ import { regionalTokenEndpoint, resolveRegion } from '../authority/regional.js';
 import type { ResolvedAuthority } from '../authority/types.js';
 import { computeExtCacheKey } from '../cache/ext-cache-key.js';
 import { InvalidArgumentError } from '../errors.js';
-import { newCorrelationId } from '../http/correlation.js';
 import { ApiId, CacheRefreshReason } from '../http/telemetry.js';
 import { createClientAuthenticator } from '../oauth2/client-credential.js';
 import { ccsRoutingHeaders } from '../oauth2/ccs.js';
 import { byClientCredentials, byOnBehalfOf, byUserFic, GrantType } from '../oauth2/grants.js';
 import { decodePart } from '../oauth2/id-token.js';
-import type { AcquireTokenResult } from '../oauth2/types.js';
-import { assertNonEmptyString, assertScopes, ClientApplication, refreshReasonFor } from './client-application.js';
+import { isErrorResult, type AcquireTokenResult } from '../oauth2/types.js';
+import { assertNonEmptyString, assertScopes, ClientApplication, refreshReasonFor, type TokenRequestOptions } from './client-application.js';
 import { isTransportFailure } from './errors-classification.js';
-import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
+import type { AuthScheme } from './auth-scheme.js';
 import type { ConfidentialClientApplicationOptions } from './options.js';
 
 /** Options of acquireTokenForClient(). */
 export interface ClientCredentialOptions {
   /** A resource's claims challenge to satisfy; the cache is bypassed. */
-  claimsChallenge?: string;
+  claimsChallenge?: string | undefined;
   /** The id this call's requests carry (client-request-id); a random UUID by default. */
-  correlationId?: string;
+  correlationId?: string | undefined;
   /** Federated managed identity path; tokens for each path are cached apart, and a clientAssertion callback receives it. */
-  fmiPath?: string;
+  fmiPath?: string | undefined;
   /** Extra token request parameters. */
-  data?: Record<string, string>;
+  data?: Record<string, string> | undefined;
   /** A PopAuthScheme (or SshCertAuthScheme) for a bound token. */
-  authScheme?: AuthScheme;
+  authScheme?: AuthScheme | undefined;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
@@ -69,7 +68,7 @@ export class ConfidentialClientApplication extends ClientApplication {
       confidential: true,
       authenticator: createClientAuthenticator(options.clientCredential, {
         clientId: options.clientId,
-        ...(options.clientClaims ? { clientClaims: options.clientClaims } : {}),
+        clientClaims: options.clientClaims,
       }),
     });
     this.azureRegion = options.azureRegion;
@@ -98,47 +97,36 @@ export class ConfidentialClientApplication extends ClientApplication {
       throw new InvalidArgumentError('acquireTokenForClient() does not accept forceRefresh; the cache is always consulted first');
     }
     if (options.fmiPath !== undefined && typeof options.fmiPath !== 'string') throw new InvalidArgumentError('fmiPath must be a string');
-    const authority = await this.resolveAuthority();
+    const ctx = await this.prepare(options);
+    const { authority } = ctx;
     // As MSAL Python: the request's non-standard parameters (fmi_path among them) partition the cache.
     const extCacheKey = computeExtCacheKey({ ...options.data, ...(options.fmiPath !== undefined ? { fmi_path: options.fmiPath } : {}) }) || undefined;
-    const prepared = await prepareAuthScheme(options.authScheme, this.popKeys);
-    const keyId = prepared?.keyId ?? options.data?.key_id;
-    const finalize = (r: AcquireTokenResult) => (prepared ? prepared.finalize(r) : r);
     let fallback: AcquireTokenResult | undefined;
     let refreshReason: CacheRefreshReason = CacheRefreshReason.forceRefresh;
     // Another process may have cached it already.
     await this.cacheHooks?.beforeAccess({ kind: 'app', tenant: authority.tenant, clientId: this.clientId });
     if (!options.claimsChallenge) {
-      const hit = this.cachedAccessToken(authority, scopes, null, keyId, extCacheKey);
-      if (hit?.state === 'fresh') return finalize(this.servedFromCache(hit));
+      const hit = this.cachedAccessToken(authority, scopes, null, ctx.keyId, extCacheKey);
+      if (hit?.state === 'fresh') return this.finalize(ctx, this.servedFromCache(hit));
       refreshReason = refreshReasonFor(hit);
       if (hit?.state === 'aging') fallback = hit.result;
     }
     this.warnIfTenantless(authority);
-    const extra = { ...options.data, ...prepared?.extra };
-    const correlationId = options.correlationId ?? newCorrelationId();
-    const claims = this.claims(options.claimsChallenge);
-    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenForClient, correlationId, undefined, refreshReason);
     try {
-      const response = await byClientCredentials(
-        this.tokenClient,
-        await this.clientTokenEndpoint(authority),
-        { scopes, ...(claims ? { claims } : {}), ...(options.fmiPath !== undefined ? { fmiPath: options.fmiPath } : {}) },
-        { headers, extra },
-      );
-      const result = this.finish(exchange, response, {
-        authority,
+      const result = await this.redeem(ctx, {
+        apiId: ApiId.acquireTokenForClient,
         scopes,
-        correlationId,
-        homeAccountId: null,
-        ...(extCacheKey !== undefined ? { extCacheKey } : {}),
-        ...(keyId !== undefined ? { keyId } : {}),
+        refreshReason,
+        tokenEndpoint: await this.clientTokenEndpoint(authority),
+        grant: (endpoint, transport) =>
+          byClientCredentials(this.tokenClient, endpoint, { scopes, claims: ctx.claims, fmiPath: options.fmiPath }, transport),
+        caching: { homeAccountId: null, extCacheKey },
       });
-      return finalize('error' in result && fallback ? fallback : result);
+      return this.finalize(ctx, isErrorResult(result) && fallback ? fallback : result);
     } catch (e) {
       // Only a transport failure lets the aging token stand in, as in the silent user flow.
       if (!fallback || !isTransportFailure(e)) throw e;
-      return finalize(fallback);
+      return this.finalize(ctx, fallback);
     }
   }
 
@@ -172,33 +160,25 @@ export class ConfidentialClientApplication extends ClientApplication {
   async acquireTokenOnBehalfOf(
     userAssertion: string,
     scopes: string[],
-    options: { claimsChallenge?: string; correlationId?: string } = {},
+    options: TokenRequestOptions = {},
   ): Promise<AcquireTokenResult> {
     assertNonEmptyString(userAssertion, 'userAssertion');
     assertScopes(scopes);
-    const authority = await this.resolveAuthority();
+    const ctx = await this.prepare(options);
     const extCacheKey = sha256(userAssertion);
     const homeAccountId = homeAccountIdOfAssertion(userAssertion);
     await this.cacheHooks?.beforeAccess({ kind: 'obo', assertionHash: extCacheKey });
     if (!options.claimsChallenge && homeAccountId) {
-      const hit = this.cachedAccessToken(authority, scopes, { home_account_id: homeAccountId, realm: authority.tenant }, undefined, extCacheKey);
+      const account = { home_account_id: homeAccountId, realm: ctx.authority.tenant };
+      const hit = this.cachedAccessToken(ctx.authority, scopes, account, undefined, extCacheKey);
       if (hit?.state === 'fresh') return this.servedFromCache(hit);
     }
-    const correlationId = options.correlationId ?? newCorrelationId();
-    const claims = this.claims(options.claimsChallenge);
-    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenOnBehalfOf, correlationId);
-    const response = await byOnBehalfOf(
-      this.tokenClient,
-      authority.metadata.token_endpoint,
-      { assertion: userAssertion, scopes: this.decorate(scopes), ...(claims ? { claims } : {}) },
-      { headers },
-    );
-    return this.finish(exchange, response, {
-      authority,
+    return this.redeem(ctx, {
+      apiId: ApiId.acquireTokenOnBehalfOf,
       scopes,
-      correlationId,
-      extCacheKey,
-      ...(homeAccountId ? { homeAccountId } : {}),
+      grant: (endpoint, transport) =>
+        byOnBehalfOf(this.tokenClient, endpoint, { assertion: userAssertion, scopes: this.decorate(scopes), claims: ctx.claims }, transport),
+      caching: { extCacheKey, homeAccountId },
     });
   }
 
@@ -217,7 +197,7 @@ export class ConfidentialClientApplication extends ClientApplication {
   async acquireTokenByUserFederatedIdentityCredential(
     scopes: string[],
     assertion: string,
-    options: { username?: string; userObjectId?: string; correlationId?: string; claimsChallenge?: string } = {},
+    options: TokenRequestOptions & { username?: string | undefined; userObjectId?: string | undefined } = {},
   ): Promise<AcquireTokenResult> {
     assertScopes(scopes);
     assertNonEmptyString(assertion, 'assertion');
@@ -225,21 +205,17 @@ export class ConfidentialClientApplication extends ClientApplication {
     if ((username === undefined) === (userObjectId === undefined)) {
       throw new InvalidArgumentError('Pass exactly one of username or userObjectId');
     }
-    const user = username !== undefined ? { username } : { userObjectId };
     assertNonEmptyString(username ?? userObjectId, username !== undefined ? 'username' : 'userObjectId');
     const decorated = this.decorate(scopes);
-    const authority = await this.resolveAuthority();
-    const correlationId = options.correlationId ?? newCorrelationId();
-    const claims = this.claims(options.claimsChallenge);
-    const routing = ccsRoutingHeaders(username !== undefined ? { username } : { userObjectId: userObjectId as string, tenant: authority.tenant });
-    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByUserFic, correlationId, routing);
-    const response = await byUserFic(
-      this.tokenClient,
-      authority.metadata.token_endpoint,
-      { ...user, userFederatedIdentityCredential: assertion, scopes: decorated, ...(claims ? { claims } : {}) },
-      { headers },
-    );
-    return this.finish(exchange, response, { authority, scopes, correlationId, accountSource: GrantType.UserFic });
+    const ctx = await this.prepare(options);
+    return this.redeem(ctx, {
+      apiId: ApiId.acquireTokenByUserFic,
+      scopes,
+      routing: ccsRoutingHeaders(username !== undefined ? { username } : { userObjectId: userObjectId as string, tenant: ctx.authority.tenant }),
+      grant: (endpoint, transport) =>
+        byUserFic(this.tokenClient, endpoint, { username, userObjectId, userFederatedIdentityCredential: assertion, scopes: decorated, claims: ctx.claims }, transport),
+      caching: { accountSource: GrantType.UserFic },
+    });
   }
 
   /** Regional endpoints apply to client credentials only (as in the reference). */

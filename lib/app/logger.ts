@@ -20,11 +20,11 @@ export interface Logger {
  */
 export interface LoggerOptions {
   /** Receives every message the level allows. Messages that hold PII arrive only with piiLoggingEnabled. */
-  callback?: (level: LogLevel, message: string, containsPii: boolean) => void;
+  callback?: ((level: LogLevel, message: string, containsPii: boolean) => void) | undefined;
   /** The least severe level passed on; default 'info'. */
-  level?: LogLevel;
+  level?: LogLevel | undefined;
   /** Pass on messages that may hold personal data too; default false. */
-  piiLoggingEnabled?: boolean;
+  piiLoggingEnabled?: boolean | undefined;
 }
 
 const rank: Record<LogLevel, number> = { error: 0, warning: 1, info: 2, verbose: 3 };

@@ -3,7 +3,6 @@ import { NativeBrokerClient } from '../broker/native-broker-client.js';
 import { CONSOLE_WINDOW_HANDLE, type WindowHandle } from '../broker/types.js';
 import type { Account } from './account.js';
 import { BrokerRoute } from './broker-route.js';
-import { newCorrelationId } from '../http/correlation.js';
 import { ApiId } from '../http/telemetry.js';
 import type { BrowserLauncher } from '../interactive/browser.js';
 import { runBrowserFlow } from '../interactive/interactive-flow.js';
@@ -17,56 +16,56 @@ import { isErrorResult } from '../oauth2/types.js';
 import { assertScopes, ClientApplication } from './client-application.js';
 import type { PublicClientApplicationOptions } from './options.js';
 import { errorResult } from './token-result.js';
-import { prepareAuthScheme, type AuthScheme } from './auth-scheme.js';
+import type { AuthScheme } from './auth-scheme.js';
 
 /** Options of acquireTokenInteractive(). */
 export interface InteractiveOptions {
   /** One of {@link Prompt}'s values, e.g. Prompt.SELECT_ACCOUNT to let the user pick another account. */
-  prompt?: string;
+  prompt?: string | undefined;
   /** The user's sign-in name, pre-filled on the login page (or the broker's account picker). */
-  loginHint?: string;
+  loginHint?: string | undefined;
   /** Skips home realm discovery: 'consumers', 'organizations' or a federated domain. */
-  domainHint?: string;
+  domainHint?: string | undefined;
   /** A resource's claims challenge to satisfy. */
-  claimsChallenge?: string;
+  claimsChallenge?: string | undefined;
   /** Seconds to wait for the browser; BrowserInteractionTimeoutError after that. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Loopback port; a free one is picked when absent. */
-  port?: number;
+  port?: number | undefined;
   /** Scopes of other resources to consent to now, so later silent calls for them need no prompt. */
-  extraScopesToConsent?: string[];
+  extraScopesToConsent?: string[] | undefined;
   /** Seconds since the user last signed in, at most; older sessions sign in again. */
-  maxAge?: number;
+  maxAge?: number | undefined;
   /** Broker only: HWND/NSView/XID as Electron's getNativeWindowHandle() Buffer, a bigint or a number. */
-  parentWindowHandle?: WindowHandle;
+  parentWindowHandle?: WindowHandle | undefined;
   /** Called just before the browser (or the broker's window) opens. */
-  onBeforeLaunchingUi?: () => void;
+  onBeforeLaunchingUi?: (() => void) | undefined;
   /** Aborts the wait: the call rejects with AbortError and the loopback server closes. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Opens the authorization URL; the system browser by default. */
-  browserLauncher?: BrowserLauncher;
+  browserLauncher?: BrowserLauncher | undefined;
   /** How the provider returns the code to the loopback server. */
-  responseMode?: 'query' | 'form_post';
+  responseMode?: 'query' | 'form_post' | undefined;
   /** HTML the browser shows after a successful sign-in. */
-  successTemplate?: string;
+  successTemplate?: string | undefined;
   /** HTML the browser shows when the provider returned an error; `$error` and `$error_description` are filled in, escaped. */
-  errorTemplate?: string;
+  errorTemplate?: string | undefined;
   /** The id this call's requests carry (client-request-id); a random UUID by default. */
-  correlationId?: string;
+  correlationId?: string | undefined;
   /** A PopAuthScheme (or SshCertAuthScheme) for a bound token instead of a bearer token. */
-  authScheme?: AuthScheme;
+  authScheme?: AuthScheme | undefined;
 }
 
 /** Options of acquireTokenByDeviceFlow(). */
 export interface DeviceFlowOptions {
   /** A resource's claims challenge to satisfy. */
-  claimsChallenge?: string;
+  claimsChallenge?: string | undefined;
   /** Stops polling: the call rejects with AbortError. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called after each poll that found the user not finished yet. */
-  onProgress?: (info: DeviceFlowProgress) => void;
+  onProgress?: ((info: DeviceFlowProgress) => void) | undefined;
   /** A PopAuthScheme (or SshCertAuthScheme) for a bound token instead of a bearer token. */
-  authScheme?: AuthScheme;
+  authScheme?: AuthScheme | undefined;
 }
 
 /** The key the reference stores the flow's correlation id under. */
@@ -116,7 +115,7 @@ export class PublicClientApplication extends ClientApplication {
     }
     // The native client loads nothing until the broker is first asked for.
     const brokerClient =
-      options?.brokerClient ?? new NativeBrokerClient(options?.brokerRuntimePath !== undefined ? { runtimePath: options.brokerRuntimePath } : {});
+      options?.brokerClient ?? new NativeBrokerClient({ runtimePath: options?.brokerRuntimePath });
     let route: BrokerRoute | undefined;
     super(options, { confidential: false, broker: (app) => (route = new BrokerRoute(brokerClient, options, app)) });
     this.broker = route!;
@@ -160,30 +159,30 @@ export class PublicClientApplication extends ClientApplication {
   async acquireTokenInteractive(scopes: string[], options: InteractiveOptions = {}): Promise<AcquireTokenResult> {
     assertScopes(scopes);
     if (options.timeout !== undefined && !(options.timeout > 0)) throw new InvalidArgumentError('timeout must be a positive number of seconds');
-    const correlationId = options.correlationId ?? newCorrelationId();
-    const authority = await this.resolveAuthority();
-    const viaBroker = await this.broker.interactive(scopes, options, authority, correlationId, (hint) => this.getAccounts(hint));
+    const ctx = await this.prepare(options);
+    const { authority, claims, correlationId } = ctx;
+    const viaBroker = await this.broker.interactive(ctx, scopes, options, (hint) => this.getAccounts(hint));
     if (viaBroker) return viaBroker;
-    const claims = this.claims(options.claimsChallenge);
+    const { prompt, loginHint, domainHint, maxAge, extraScopesToConsent, port, signal, responseMode, onBeforeLaunchingUi } = options;
     const { authResponse, flow } = await runBrowserFlow({
       authorizationEndpoint: authority.metadata.authorization_endpoint,
       clientId: this.clientId,
       scopes: this.decorate(scopes),
-      ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
-      ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : {}),
-      ...(options.domainHint !== undefined ? { domainHint: options.domainHint } : {}),
-      ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
-      ...(claims ? { claims } : {}),
-      ...(options.extraScopesToConsent ? { extraScopesToConsent: options.extraScopesToConsent } : {}),
-      ...(options.port !== undefined ? { port: options.port } : {}),
-      ...(options.timeout !== undefined ? { timeoutMs: options.timeout * 1000 } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.responseMode ? { responseMode: options.responseMode } : {}),
-      ...(options.browserLauncher ? { launcher: options.browserLauncher } : {}),
-      ...(options.onBeforeLaunchingUi ? { onBeforeLaunchingUi: options.onBeforeLaunchingUi } : {}),
-      ...(options.successTemplate !== undefined ? { successPage: options.successTemplate } : {}),
-      ...(options.errorTemplate !== undefined ? { errorPage: options.errorTemplate } : {}),
-      ...(authority.kind !== 'oidc' ? { extraQueryParameters: ccsAuthorizationParams(options.loginHint) } : {}),
+      prompt,
+      loginHint,
+      domainHint,
+      maxAge,
+      claims,
+      extraScopesToConsent,
+      port,
+      timeoutMs: options.timeout !== undefined ? options.timeout * 1000 : undefined,
+      signal,
+      responseMode,
+      launcher: options.browserLauncher,
+      onBeforeLaunchingUi,
+      successPage: options.successTemplate,
+      errorPage: options.errorTemplate,
+      extraQueryParameters: authority.kind !== 'oidc' ? ccsAuthorizationParams(loginHint) : undefined,
     });
     if (typeof authResponse.error === 'string') {
       return errorResult(authResponse as unknown as ErrorResult, correlationId);
@@ -192,19 +191,15 @@ export class PublicClientApplication extends ClientApplication {
     if (typeof code !== 'string' || code === '') {
       return errorResult({ error: 'invalid_response', error_description: 'The authorization response carried no code' }, correlationId);
     }
-    const prepared = await prepareAuthScheme(options.authScheme, this.popKeys);
-    const result = await this.redeemAuthCode(ApiId.acquireTokenInteractive, code, {
+    const result = await this.redeemAuthCode(ctx, ApiId.acquireTokenInteractive, code, {
       scopes,
-      ...(flow.redirect_uri !== undefined ? { redirectUri: flow.redirect_uri } : {}),
+      redirectUri: flow.redirect_uri,
       codeVerifier: flow.code_verifier,
       nonce: nonceHash(flow.nonce),
-      ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
-      ...(options.claimsChallenge !== undefined ? { claimsChallenge: options.claimsChallenge } : {}),
-      ...(prepared ? { extra: prepared.extra, keyId: prepared.keyId } : {}),
-      ...(typeof authResponse.client_info === 'string' ? { clientInfo: authResponse.client_info } : {}),
-      correlationId,
+      maxAge,
+      clientInfo: authResponse.client_info,
     });
-    return prepared ? prepared.finalize(result) : result;
+    return this.finalize(ctx, result);
   }
 
   /**
@@ -219,20 +214,13 @@ export class PublicClientApplication extends ClientApplication {
    * const result = await app.acquireTokenByDeviceFlow(flow);
    * ```
    */
-  async initiateDeviceFlow(scopes: string[] = [], options: { claimsChallenge?: string } = {}): Promise<DeviceFlow | ErrorResult> {
+  async initiateDeviceFlow(scopes: string[] = [], options: { claimsChallenge?: string | undefined } = {}): Promise<DeviceFlow | ErrorResult> {
     assertScopes(scopes);
-    const authority = await this.resolveAuthority();
+    const { authority, claims, correlationId } = await this.prepare(options);
     const endpoint = authority.metadata.device_authorization_endpoint;
     if (!endpoint) throw new InvalidArgumentError(`The authority ${authority.canonical} offers no device authorization endpoint`);
-    const correlationId = newCorrelationId();
-    const claims = this.claims(options.claimsChallenge);
     const { headers } = this.beginRequest(ApiId.acquireTokenByDeviceFlow, correlationId);
-    const flow = await initiateDeviceFlow(this.http, endpoint, {
-      clientId: this.clientId,
-      scope: scopesToString(this.decorate(scopes)),
-      ...(claims ? { claims } : {}),
-      headers,
-    });
+    const flow = await initiateDeviceFlow(this.http, endpoint, { clientId: this.clientId, scope: scopesToString(this.decorate(scopes)), claims, headers });
     if (isErrorResult(flow)) return errorResult(flow, correlationId) as ErrorResult;
     // The reply names no scopes; keep the request's so the cache can file the token.
     return { ...flow, scope: scopesToString(scopes), [DEVICE_FLOW_CORRELATION_ID]: correlationId };
@@ -255,30 +243,20 @@ export class PublicClientApplication extends ClientApplication {
     if (!flow || typeof flow !== 'object' || typeof flow.device_code !== 'string') {
       throw new InvalidArgumentError('flow must be the object returned by initiateDeviceFlow()');
     }
-    const authority = await this.resolveAuthority();
-    const correlationId = typeof flow[DEVICE_FLOW_CORRELATION_ID] === 'string' ? (flow[DEVICE_FLOW_CORRELATION_ID] as string) : newCorrelationId();
-    const claims = this.claims(options.claimsChallenge);
-    const prepared = await prepareAuthScheme(options.authScheme, this.popKeys);
-    const { exchange, headers } = this.beginRequest(ApiId.acquireTokenByDeviceFlow, correlationId);
-    const response = await pollDeviceFlow(
-      (deviceCode) =>
-        byDeviceCode(
-          this.tokenClient,
-          authority.metadata.token_endpoint,
-          { deviceCode, ...(claims ? { claims } : {}) },
-          { headers, ...(options.signal ? { signal: options.signal } : {}), ...(prepared ? { extra: prepared.extra } : {}) },
-        ),
-      flow,
-      { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
-    );
-    const scope = typeof flow.scope === 'string' ? flow.scope.split(' ') : [];
-    const result = this.finish(exchange, response, {
-      authority,
-      scopes: scope,
-      correlationId,
-      accountSource: GrantType.DeviceCode,
-      ...(prepared ? { keyId: prepared.keyId } : {}),
+    const reportedId = flow[DEVICE_FLOW_CORRELATION_ID];
+    const ctx = await this.prepare({ ...options, correlationId: typeof reportedId === 'string' ? reportedId : undefined });
+    const { signal, onProgress } = options;
+    const result = await this.redeem(ctx, {
+      apiId: ApiId.acquireTokenByDeviceFlow,
+      scopes: typeof flow.scope === 'string' ? flow.scope.split(' ') : [],
+      signal,
+      grant: (endpoint, transport) =>
+        pollDeviceFlow((deviceCode) => byDeviceCode(this.tokenClient, endpoint, { deviceCode, claims: ctx.claims }, transport), flow, {
+          signal,
+          onProgress,
+        }),
+      caching: { accountSource: GrantType.DeviceCode },
     });
-    return prepared ? prepared.finalize(result) : result;
+    return this.finalize(ctx, result);
   }
 }

@@ -21,39 +21,43 @@ export interface FinishContext {
   correlationId: string;
   cache: TokenCache;
   /** Receives ID token time warnings (MSAL Python logs them instead of failing). */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Expected ID token nonce (auth code flows); null when the flow holds none, so no ID token can be trusted. */
-  nonce?: string | null;
+  nonce?: string | null | undefined;
   /** max_age sent on the authorization request; auth_time is then required and checked. */
-  maxAge?: number;
+  maxAge?: number | undefined;
   /** The grant that established the account (MSAL Python's account_source), for the flows that establish one. */
-  accountSource?: string;
+  accountSource?: string | undefined;
   /** Names the account when the ID token does not (ROPC). */
-  username?: string;
-  localAccountId?: string;
-  keyId?: string;
-  extCacheKey?: string;
+  username?: string | undefined;
+  localAccountId?: string | undefined;
+  keyId?: string | undefined;
+  extCacheKey?: string | undefined;
   /** Token type asked for (pop, ssh-cert); bound tokens are cached with key_id. */
-  homeAccountId?: string | null;
+  homeAccountId?: string | null | undefined;
   /** Claims already validated elsewhere (the broker's). */
-  idTokenClaims?: IdTokenClaims;
+  idTokenClaims?: IdTokenClaims | undefined;
   /** Where the reply came from; the broker's replies are shaped like the server's. */
-  tokenSource?: 'identity_provider' | 'broker';
+  tokenSource?: 'identity_provider' | 'broker' | undefined;
   /** Cache the account and refresh token but not this access token. */
-  skipAccessTokenCache?: boolean;
+  skipAccessTokenCache?: boolean | undefined;
   /** Skip writing to the cache (e.g. a refresh token given by the caller for migration is still cached). */
-  skipCache?: boolean;
+  skipCache?: boolean | undefined;
   /** Host to cache under instead of the authority's: a refresh writes where the refresh token it redeemed lives. */
-  environment?: string;
+  environment?: string | undefined;
   /** A silent refresh: the cached RT it redeemed, which a rotated refresh_token replaces in place. */
-  replacesRefreshToken?: RefreshTokenEntry;
+  replacesRefreshToken?: RefreshTokenEntry | undefined;
   /** A silent refresh writes no Account entry, so an account removed meanwhile stays removed. */
-  skipAccountCreation?: boolean;
-  now?: number;
+  skipAccountCreation?: boolean | undefined;
+  now?: number | undefined;
 }
 
 const authorityTypeOf = (a: ResolvedAuthority): 'MSSTS' | 'ADFS' | 'Generic' =>
   a.kind === 'adfs' ? 'ADFS' : a.kind === 'oidc' ? 'Generic' : 'MSSTS';
+
+function withoutAccessToken({ access_token: _unused, ...rest }: TokenResponse): TokenResponse {
+  return rest;
+}
 
 /** Server error replies become values carrying the correlation id. */
 export function errorResult(response: ErrorResponse, correlationId: string): AcquireTokenResult {
@@ -84,9 +88,9 @@ export function finishTokenResponse(
     claims = decodeIdToken(response.id_token, {
       clientId: ctx.clientId,
       issuer: ctx.authority.metadata.issuer,
-      ...(ctx.nonce !== undefined ? { nonce: ctx.nonce } : {}),
-      ...(ctx.maxAge !== undefined ? { maxAge: ctx.maxAge } : {}),
-      ...(logger ? { onTimeWarning: (message: string) => logger.log('warning', message) } : {}),
+      nonce: ctx.nonce,
+      maxAge: ctx.maxAge,
+      onTimeWarning: logger ? (message: string) => logger.log('warning', message) : undefined,
       now,
     });
   }
@@ -96,17 +100,17 @@ export function finishTokenResponse(
       environment: ctx.environment ?? ctx.authority.environment,
       realm: ctx.authority.tenant,
       scopes: typeof response.scope === 'string' && response.scope.trim() !== '' ? response.scope.split(' ') : ctx.scopes,
-      response: ctx.skipAccessTokenCache ? { ...response, access_token: undefined } : response,
-      ...(claims ? { idTokenClaims: claims } : {}),
-      ...(ctx.homeAccountId !== undefined ? { homeAccountId: ctx.homeAccountId } : {}),
+      response: ctx.skipAccessTokenCache ? withoutAccessToken(response) : response,
+      idTokenClaims: claims,
+      homeAccountId: ctx.homeAccountId,
       authorityType: authorityTypeOf(ctx.authority),
-      ...(ctx.accountSource !== undefined ? { accountSource: ctx.accountSource } : {}),
-      ...(ctx.username !== undefined ? { username: ctx.username } : {}),
-      ...(ctx.localAccountId !== undefined ? { localAccountId: ctx.localAccountId } : {}),
-      ...(ctx.keyId !== undefined ? { keyId: ctx.keyId } : {}),
-      ...(ctx.extCacheKey !== undefined ? { extCacheKey: ctx.extCacheKey } : {}),
-      ...(ctx.replacesRefreshToken ? { replacesRefreshToken: ctx.replacesRefreshToken } : {}),
-      ...(ctx.skipAccountCreation ? { skipAccountCreation: true } : {}),
+      accountSource: ctx.accountSource,
+      username: ctx.username,
+      localAccountId: ctx.localAccountId,
+      keyId: ctx.keyId,
+      extCacheKey: ctx.extCacheKey,
+      replacesRefreshToken: ctx.replacesRefreshToken,
+      skipAccountCreation: ctx.skipAccountCreation,
       now,
     });
   }

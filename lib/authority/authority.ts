@@ -23,21 +23,21 @@ import type { AuthorityKind, AuthorityMetadata, ResolvedAuthority } from './type
 /** Which authority an application talks to, and how it is validated and discovered. */
 export interface AuthorityOptions {
   /** Entra, B2C, ADFS, CIAM or dSTS authority URL. Defaults to https://login.microsoftonline.com/common. */
-  authority?: string;
+  authority?: string | undefined;
   /** Issuer of any OpenID Connect provider; excludes `authority`. */
-  oidcAuthority?: string;
+  oidcAuthority?: string | undefined;
   /** Default true: an unknown Entra host must pass instance discovery. */
-  validateAuthority?: boolean;
+  validateAuthority?: boolean | undefined;
   /** false: never call instance discovery. A list: hosts trusted without it. Default true. */
-  instanceDiscovery?: boolean | string[];
+  instanceDiscovery?: boolean | string[] | undefined;
   /** OpenID metadata given up front (object or JSON text): no tenant discovery request. */
-  authorityMetadata?: AuthorityMetadata | string;
+  authorityMetadata?: AuthorityMetadata | string | undefined;
   /** An instance discovery reply given up front (object or JSON text): no instance discovery request. */
-  instanceDiscoveryMetadata?: string | object;
+  instanceDiscoveryMetadata?: string | object | undefined;
   /** Host, origin or URL of the instance discovery endpoint (sovereign or test deployments). */
-  instanceDiscoveryEndpoint?: string;
+  instanceDiscoveryEndpoint?: string | undefined;
   /** Tests only: accept http for 127.0.0.1, localhost and [::1]. */
-  allowHttpLoopbackAuthority?: boolean;
+  allowHttpLoopbackAuthority?: boolean | undefined;
 }
 
 const DEFAULT_AUTHORITY = `https://${AZURE_PUBLIC}/common`;

@@ -14,11 +14,11 @@ export const IMDS_REGION_URL = 'http://169.254.169.254/metadata/instance/compute
 const DEFAULT_IMDS_TIMEOUT_MS = 2000;
 
 export interface RegionDeps {
-  env?: NodeJS.ProcessEnv;
-  http?: HttpClient;
-  imdsUrl?: string;
-  timeoutMs?: number;
-  logger?: Logger;
+  env?: NodeJS.ProcessEnv | undefined;
+  http?: HttpClient | undefined;
+  imdsUrl?: string | undefined;
+  timeoutMs?: number | undefined;
+  logger?: Logger | undefined;
 }
 
 /**

@@ -75,7 +75,7 @@ export class BrokerCallError extends BrokerBridgeError {
   /** The runtime's telemetry for the failed call, when it gave any. */
   readonly telemetry: Record<string, unknown> | undefined;
 
-  constructor(info: BrokerErrorInfo, options?: { operation?: string; telemetry?: Record<string, unknown> }) {
+  constructor(info: BrokerErrorInfo, options?: { operation?: string | undefined; telemetry?: Record<string, unknown> | undefined }) {
     const status = brokerStatus(info.status);
     const where = options?.operation ? `${options.operation}: ` : '';
     super(ErrorCode.BrokerError, `${where}${status.name} (${info.status}): ${info.context || 'no context'}`);

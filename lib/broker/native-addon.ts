@@ -57,7 +57,7 @@ export function loadNativeAddon(): { binding: NativeBinding } | { error: string 
 
 /** Loads the addon and the library (off the JS thread); failures are values. */
 export async function loadBrokerRuntime(
-  options: { runtimePath?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { runtimePath?: string | undefined; env?: NodeJS.ProcessEnv | undefined } = {},
 ): Promise<BrokerRuntimeStatus> {
   const addon = loadNativeAddon();
   if ('error' in addon) return { available: false, reason: 'addon_missing', message: addon.error };

@@ -40,7 +40,7 @@ export class NativeBrokerClient implements BrokerClient {
   private log: { callback: BrokerLogCallback | null; piiEnabled: boolean } = { callback: null, piiEnabled: false };
 
   /** `platform` stands in for the host's in tests. */
-  constructor(options: { runtimePath?: string; platform?: BrokerPlatform | undefined } = {}) {
+  constructor(options: { runtimePath?: string | undefined; platform?: BrokerPlatform | undefined } = {}) {
     this.runtimePath = options.runtimePath;
     this.platform = 'platform' in options ? options.platform : hostBrokerPlatform();
   }
@@ -96,7 +96,7 @@ export class NativeBrokerClient implements BrokerClient {
 
   /** Failure is a reason, never thrown: callers fall back. */
   private async load(): Promise<RuntimeAvailability> {
-    const status = await loadBrokerRuntime(this.runtimePath !== undefined ? { runtimePath: this.runtimePath } : {});
+    const status = await loadBrokerRuntime({ runtimePath: this.runtimePath });
     if (!status.available) return { available: false, reason: `${status.reason}: ${status.message}` };
     try {
       await status.runtime.startup();

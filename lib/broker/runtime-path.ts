@@ -90,7 +90,7 @@ export type RuntimePathResolution =
   | { path: undefined; reason: string };
 
 export function resolveRuntimePath(
-  options: { runtimePath?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { runtimePath?: string | undefined; env?: NodeJS.ProcessEnv | undefined } = {},
   packageRoot?: string,
 ): RuntimePathResolution {
   if (options.runtimePath) return { path: options.runtimePath, source: 'option' };

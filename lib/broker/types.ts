@@ -24,22 +24,22 @@ export interface BrokerAuthParams {
   /** e.g. https://login.microsoftonline.com/common */
   authority: string;
   scopes: string[];
-  redirectUri?: string;
+  redirectUri?: string | undefined;
   /** Decoded claims challenge JSON. */
-  claims?: string;
+  claims?: string | undefined;
   /** Makes the broker skip this cached access token. */
-  accessTokenToRenew?: string;
+  accessTokenToRenew?: string | undefined;
   /** Requests a PoP token bound to this HTTP request. */
-  pop?: BrokerPopParams;
-  additionalParameters?: Record<string, string>;
+  pop?: BrokerPopParams | undefined;
+  additionalParameters?: Record<string, string> | undefined;
 }
 
 /** How long one broker call may take and how to abort it. */
 export interface BrokerCallOptions {
   /** Aborts the call: it rejects with AbortError. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Defaults: 2 minutes for silent calls, 10 minutes for interactive ones. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** An account as the broker reports it. */
@@ -79,7 +79,7 @@ export interface BrokerAuthResult {
 /** Options of {@link BrokerClient.setLogger}. */
 export interface BrokerLogOptions {
   /** Lines that may hold personal data are passed on too. */
-  piiEnabled?: boolean;
+  piiEnabled?: boolean | undefined;
 }
 
 /** The severity of one of the broker's own log lines. */

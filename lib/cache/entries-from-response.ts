@@ -34,31 +34,31 @@ export interface CacheAddEvent {
    */
   data?: Readonly<Record<string, string | undefined>>;
   /** Claims of an id token the caller already validated; otherwise decoded (not validated) from the response. */
-  idTokenClaims?: IdTokenClaims;
+  idTokenClaims?: IdTokenClaims | undefined;
   /** Overrides the home account id derived from client_info / sub. */
-  homeAccountId?: string | null;
-  authorityType?: AuthorityType;
-  accountSource?: string;
+  homeAccountId?: string | null | undefined;
+  authorityType?: AuthorityType | undefined;
+  accountSource?: string | undefined;
   /** The broker's own id for the account, which later broker calls need (local_account_id). */
-  localAccountId?: string;
+  localAccountId?: string | undefined;
   /** The account's username when neither the ID token nor data names it (federated ROPC). */
-  username?: string;
+  username?: string | undefined;
   /** Overrides data.key_id. */
-  keyId?: string;
+  keyId?: string | undefined;
   /** Overrides the ext_cache_key computed from data. */
-  extCacheKey?: string;
+  extCacheKey?: string | undefined;
   /**
    * A silent refresh: write no Account entry, so an account removed while the
    * request was in flight stays removed (MSAL Python's skip_account_creation).
    */
-  skipAccountCreation?: boolean;
+  skipAccountCreation?: boolean | undefined;
   /**
    * The cached RT this response's refresh_token replaces (a refresh): that entry
    * gets the new secret in place instead of a new entry being added.
    */
-  replacesRefreshToken?: RefreshTokenEntry;
+  replacesRefreshToken?: RefreshTokenEntry | undefined;
   /** Epoch seconds; defaults to the clock. */
-  now?: number;
+  now?: number | undefined;
 }
 
 export interface ResponseEntries {

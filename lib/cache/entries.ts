@@ -36,14 +36,19 @@ export type EpochString = string;
  */
 export type HomeAccountId = string | null;
 
-/** An AccessToken entry of the unified cache schema; keys as MSAL writes them, unknown ones kept. */
-export interface AccessTokenEntry {
+/** The fields every credential entry (access, refresh and ID token) has. */
+export interface CredentialFields {
   credential_type: string;
-  /** The access token. */
+  /** The token itself. */
   secret: string;
   home_account_id: HomeAccountId;
   environment: string;
   client_id: string;
+  [field: string]: unknown;
+}
+
+/** An AccessToken entry of the unified cache schema; keys as MSAL writes them, unknown ones kept. */
+export interface AccessTokenEntry extends CredentialFields {
   realm: string;
   /** The granted scopes, space-separated. */
   target: string;
@@ -60,13 +65,7 @@ export interface AccessTokenEntry {
 }
 
 /** A RefreshToken entry of the unified cache schema. */
-export interface RefreshTokenEntry {
-  credential_type: string;
-  /** The refresh token. */
-  secret: string;
-  home_account_id: HomeAccountId;
-  environment: string;
-  client_id: string;
+export interface RefreshTokenEntry extends CredentialFields {
   /** Set on family (FOCI) refresh tokens, which every app of the family may redeem. */
   family_id?: string;
   target?: string;
@@ -74,16 +73,9 @@ export interface RefreshTokenEntry {
   [field: string]: unknown;
 }
 
-/** An IdToken entry of the unified cache schema. */
-export interface IdTokenEntry {
-  credential_type: string;
-  /** The ID token (a JWT). */
-  secret: string;
-  home_account_id: HomeAccountId;
-  environment: string;
-  client_id: string;
+/** An IdToken entry of the unified cache schema; its secret is the ID token (a JWT). */
+export interface IdTokenEntry extends CredentialFields {
   realm: string;
-  [field: string]: unknown;
 }
 
 /** An Account entry of the unified cache schema; getAccounts() returns these. */

@@ -37,7 +37,7 @@ export interface DeserializeReport {
 /** Options of deserialize(). */
 export interface DeserializeOptions {
   /** Throw CacheCorruptError (leaving the cache untouched) unless the blob is fully valid. */
-  strict?: boolean;
+  strict?: boolean | undefined;
 }
 
 /**

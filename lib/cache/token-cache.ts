@@ -27,13 +27,13 @@ export type { CacheAddEvent } from './entries-from-response.js';
 /** Options of {@link TokenCache} and its subclasses. */
 export interface TokenCacheOptions {
   /** Receives warnings (e.g. a change listener that threw) and verbose traces. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /**
    * home_account_id written on app-only (client credentials) tokens. MSAL Node and
    * MSAL.NET write and look up "", MSAL Python writes and looks up null; no single
    * value is found by both, so pick the library you share the cache with.
    */
-  appOnlyHomeAccountId?: null | '';
+  appOnlyHomeAccountId?: null | '' | undefined;
 }
 
 /** What {@link TokenCache.findAccessToken} looks for. */
@@ -44,10 +44,10 @@ export interface AccessTokenQuery {
   clientId: string;
   realm: string;
   scopes: readonly string[];
-  keyId?: string;
-  extCacheKey?: string;
+  keyId?: string | undefined;
+  extCacheKey?: string | undefined;
   /** Compared case-insensitively; entries without token_type count as Bearer. */
-  tokenType?: string;
+  tokenType?: string | undefined;
 }
 
 /** What {@link TokenCache.findRefreshTokens} looks for. */
@@ -55,9 +55,9 @@ export interface RefreshTokenQuery {
   homeAccountId: string;
   environments: readonly string[];
   /** RTs issued to this client. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** FOCI RTs of this family. With clientId too, both kinds are returned. */
-  familyId?: string;
+  familyId?: string | undefined;
 }
 
 /** What {@link TokenCache.findIdToken} looks for. */
@@ -71,11 +71,11 @@ export interface IdTokenQuery {
 /** Which accounts {@link TokenCache.getAccounts} lists; every account when empty. */
 export interface AccountQuery {
   /** The authority's aliases. Accounts on any of them form one group per home account. */
-  environments?: readonly string[];
+  environments?: readonly string[] | undefined;
   /** Case-insensitive. */
-  username?: string;
+  username?: string | undefined;
   /** Only accounts this client (or its FOCI family) holds an RT or id token for. */
-  clientId?: string;
+  clientId?: string | undefined;
 }
 
 /** One account per home account (and environment group), with every tenant it was seen in. */
@@ -357,11 +357,12 @@ export class TokenCache {
     this.rewriteRefreshToken(old, { secret: fresh.secret, last_modification_time: fresh.last_modification_time });
   }
 
-  private rewriteRefreshToken(old: RefreshTokenEntry, changes: Partial<RefreshTokenEntry>): RefreshTokenEntry {
+  private rewriteRefreshToken(old: RefreshTokenEntry, changes: { secret: string; last_modification_time: string | undefined }): RefreshTokenEntry {
     const record = this.locateRefreshToken(old);
     const current = record?.entry ?? old;
     if (record) this.refreshTokens.delete(record.key);
-    const updated: RefreshTokenEntry = { ...current, ...changes };
+    const { last_modification_time, ...rest } = { ...current, ...changes };
+    const updated: RefreshTokenEntry = last_modification_time === undefined ? rest : { ...rest, last_modification_time };
     return this.refreshTokens.put(cacheKey('RefreshToken', updated), updated);
   }
 

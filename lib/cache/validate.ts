@@ -14,13 +14,18 @@ interface FieldRule {
 const req = (kind: FieldKind): FieldRule => ({ kind, required: true });
 const opt = (kind: FieldKind): FieldRule => ({ kind, required: false });
 
+/** What every credential section (access, refresh and ID tokens) requires. */
+const credentialRules: Record<string, FieldRule> = {
+  credential_type: req('string'),
+  secret: req('string'),
+  home_account_id: req('stringOrNull'),
+  environment: req('string'),
+  client_id: req('string'),
+};
+
 const rules: { [S in CacheSection]: Record<string, FieldRule> } = {
   AccessToken: {
-    credential_type: req('string'),
-    secret: req('string'),
-    home_account_id: req('stringOrNull'),
-    environment: req('string'),
-    client_id: req('string'),
+    ...credentialRules,
     realm: req('string'),
     target: req('string'),
     cached_at: opt('epoch'),
@@ -32,23 +37,12 @@ const rules: { [S in CacheSection]: Record<string, FieldRule> } = {
     ext_cache_key: opt('string'),
   },
   RefreshToken: {
-    credential_type: req('string'),
-    secret: req('string'),
-    home_account_id: req('stringOrNull'),
-    environment: req('string'),
-    client_id: req('string'),
+    ...credentialRules,
     family_id: opt('stringOrNull'),
     target: opt('stringOrNull'),
     last_modification_time: opt('epoch'),
   },
-  IdToken: {
-    credential_type: req('string'),
-    secret: req('string'),
-    home_account_id: req('stringOrNull'),
-    environment: req('string'),
-    client_id: req('string'),
-    realm: req('string'),
-  },
+  IdToken: { ...credentialRules, realm: req('string') },
   Account: {
     home_account_id: req('string'),
     environment: req('string'),

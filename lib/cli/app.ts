@@ -15,36 +15,25 @@ function logToStderr(io: Pick<CliIo, 'stderr'>): NonNullable<LoggerOptions['call
   return (level, message) => void io.stderr.write(`[${level}] ${message}\n`);
 }
 
-export function appOptionsFromArgs(args: AppArgs & { broker?: boolean }, io: Pick<CliIo, 'stderr'>): PublicClientApplicationOptions {
+export function appOptionsFromArgs(args: AppArgs & { broker?: boolean | undefined }, io: Pick<CliIo, 'stderr'>): PublicClientApplicationOptions {
   return {
     clientId: args.clientId,
-    ...(args.authority !== undefined && { authority: args.authority }),
-    ...(args.oidcAuthority !== undefined && { oidcAuthority: args.oidcAuthority }),
-    ...(args.instanceDiscoveryEndpoint !== undefined && { instanceDiscoveryEndpoint: args.instanceDiscoveryEndpoint }),
-    ...(!args.validateAuthority && { validateAuthority: false, instanceDiscovery: false }),
-    ...(args.allowHttpLoopback && { allowHttpLoopbackAuthority: true }),
-    ...(args.broker === true && {
-      enableBrokerOnWindows: true,
-      enableBrokerOnMac: true,
-      enableBrokerOnLinux: true,
-      enableBrokerOnWsl: true,
-    }),
+    authority: args.authority,
+    oidcAuthority: args.oidcAuthority,
+    instanceDiscoveryEndpoint: args.instanceDiscoveryEndpoint,
+    ...(args.validateAuthority ? {} : { validateAuthority: false, instanceDiscovery: false }),
+    allowHttpLoopbackAuthority: args.allowHttpLoopback,
+    ...(args.broker === true ? { enableBrokerOnWindows: true, enableBrokerOnMac: true, enableBrokerOnLinux: true, enableBrokerOnWsl: true } : {}),
     appName: 'brokerbridge-cli',
-    ...(args.verbose && {
-      logger: {
-        level: 'verbose',
-        piiLoggingEnabled: false,
-        callback: logToStderr(io),
-      },
-    }),
+    logger: args.verbose ? { level: 'verbose', piiLoggingEnabled: false, callback: logToStderr(io) } : undefined,
   };
 }
 
 /** `readOnly`: the command only reads the cache, so the --cache file is never written (see openCacheFile). */
 export async function createCliApp(
-  args: AppArgs & { broker?: boolean },
+  args: AppArgs & { broker?: boolean | undefined },
   io: Pick<CliIo, 'stderr'>,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean | undefined } = {},
 ): Promise<CliApp> {
   // The cache's own warnings (a damaged file repaired, a stale lock) reach the user even without --verbose.
   const cacheLogger = createLogger({
@@ -52,10 +41,10 @@ export async function createCliApp(
     piiLoggingEnabled: false,
     callback: logToStderr(io),
   });
-  const cacheFile = args.cacheFile === undefined ? undefined : await openCacheFile(args.cacheFile, { logger: cacheLogger, ...(options.readOnly && { readOnly: true }) });
+  const cacheFile = args.cacheFile === undefined ? undefined : await openCacheFile(args.cacheFile, { logger: cacheLogger, readOnly: options.readOnly });
   const app = new PublicClientApplication({
     ...appOptionsFromArgs(args, io),
-    ...(cacheFile && { tokenCache: cacheFile.cache }),
+    tokenCache: cacheFile?.cache,
   });
   return { app, cacheFile };
 }

@@ -11,12 +11,12 @@ export class UsageError extends Error {
 
 export interface AppArgs {
   clientId: string;
-  authority?: string;
-  oidcAuthority?: string;
-  instanceDiscoveryEndpoint?: string;
+  authority?: string | undefined;
+  oidcAuthority?: string | undefined;
+  instanceDiscoveryEndpoint?: string | undefined;
   validateAuthority: boolean;
   allowHttpLoopback: boolean;
-  cacheFile?: string;
+  cacheFile?: string | undefined;
   verbose: boolean;
 }
 
@@ -25,24 +25,24 @@ export interface TokenArgs extends AppArgs {
   scopes: string[];
   broker: boolean;
   deviceCode: boolean;
-  pop?: { url: string; method: string };
+  pop?: { url: string; method: string } | undefined;
   json: boolean;
-  username?: string;
+  username?: string | undefined;
   /** Seconds to wait for the browser. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 export interface AccountsArgs extends AppArgs {
   command: 'accounts';
   cacheFile: string;
   json: boolean;
-  username?: string;
+  username?: string | undefined;
 }
 
 export interface LogoutArgs extends AppArgs {
   command: 'logout';
   cacheFile: string;
-  username?: string;
+  username?: string | undefined;
 }
 
 export interface DemoArgs {
@@ -56,7 +56,7 @@ export type CliArgs =
   | AccountsArgs
   | LogoutArgs
   | DemoArgs
-  | { command: 'help'; topic?: string }
+  | { command: 'help'; topic?: string | undefined }
   | { command: 'version' };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -178,12 +178,12 @@ function appArgs(values: Values): AppArgs {
   const cacheFile = str(values, 'cache');
   return {
     clientId: required(str(values, 'client-id'), '--client-id'),
-    ...(authority !== undefined && { authority }),
-    ...(oidcAuthority !== undefined && { oidcAuthority }),
-    ...(endpoint !== undefined && { instanceDiscoveryEndpoint: endpoint }),
+    authority,
+    oidcAuthority,
+    instanceDiscoveryEndpoint: endpoint,
     validateAuthority: values['no-authority-validation'] !== true,
     allowHttpLoopback: values['allow-http-loopback'] === true,
-    ...(cacheFile !== undefined && { cacheFile: required(cacheFile, '--cache') }),
+    cacheFile: cacheFile === undefined ? undefined : required(cacheFile, '--cache'),
     verbose: values.verbose === true,
   };
 }
@@ -206,17 +206,17 @@ function tokenArgs(values: Values): TokenArgs {
     scopes,
     broker: values.broker === true,
     deviceCode: values['device-code'] === true,
-    ...(popUrl !== undefined && { pop: { url: popUrl, method: (popMethod ?? 'GET').toUpperCase() } }),
+    pop: popUrl === undefined ? undefined : { url: popUrl, method: (popMethod ?? 'GET').toUpperCase() },
     json: values.json === true,
-    ...(username !== undefined && { username: required(username, '--username') }),
-    ...(timeout !== undefined && { timeout }),
+    username: username === undefined ? undefined : required(username, '--username'),
+    timeout,
   };
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError('a command is required');
-  if (first === '--help' || first === '-h' || first === 'help') return { command: 'help', ...(rest[0] !== undefined && { topic: rest[0] }) };
+  if (first === '--help' || first === '-h' || first === 'help') return { command: 'help', topic: rest[0] };
   if (first === '--version' || first === '-V') return { command: 'version' };
   if (!isCommand(first)) throw new UsageError(`unknown command ${JSON.stringify(first)}`);
   const values = parse(first, rest);
@@ -229,7 +229,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       const base = appArgs(values);
       const cacheFile = required(base.cacheFile, '--cache');
       const username = str(values, 'username');
-      const common = { ...base, cacheFile, ...(username !== undefined && { username: required(username, '--username') }) };
+      const common = { ...base, cacheFile, username: username === undefined ? undefined : required(username, '--username') };
       return first === 'accounts' ? { command: 'accounts', ...common, json: values.json === true } : { command: 'logout', ...common };
     }
     case 'demo':

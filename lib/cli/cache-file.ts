@@ -22,15 +22,15 @@ export interface CacheFile {
  * `readOnly`: the file is read once and never written, not even to repair it (a read-only
  * command must not replace a file it cannot parse); what it holds is salvaged in memory.
  */
-export async function openCacheFile(path: string, options: { logger?: Logger; readOnly?: boolean } = {}): Promise<CacheFile> {
+export async function openCacheFile(path: string, options: { logger?: Logger | undefined; readOnly?: boolean | undefined } = {}): Promise<CacheFile> {
   const absolute = resolve(path);
   const persistence = new FilePersistence(absolute, { allowPlaintext: true });
-  const logger = options.logger && { logger: options.logger };
+  const { logger } = options;
   if (options.readOnly) {
-    const cache = new SerializableTokenCache({ ...logger });
+    const cache = new SerializableTokenCache({ logger });
     cache.deserialize((await persistence.load()) ?? '');
     return { path: absolute, cache, save: () => Promise.resolve() };
   }
-  const cache = await PersistentTokenCache.open(persistence, { ...logger });
+  const cache = await PersistentTokenCache.open(persistence, { logger });
   return { path: absolute, cache, save: () => cache.afterAccess() };
 }

@@ -13,7 +13,7 @@ import type { DemoArgs } from './args.js';
 import type { CliIo } from './io.js';
 
 interface DemoModule {
-  runDemo(options: { browser?: 'headless' | 'system'; log?: (line: string) => void }): Promise<number>;
+  runDemo(options: { browser?: 'headless' | 'system' | undefined; log?: ((line: string) => void) | undefined }): Promise<number>;
 }
 
 /** Either a way to load the demo module, or why there is none here. */

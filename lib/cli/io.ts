@@ -9,9 +9,9 @@ export interface CliIo {
   stderr: CliStream;
   env: Record<string, string | undefined>;
   /** Cancels the running command, as Ctrl-C does. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Opens the sign-in page; the system browser by default. */
-  openBrowser?: BrowserLauncher;
+  openBrowser?: BrowserLauncher | undefined;
 }
 
 export function processIo(): CliIo {

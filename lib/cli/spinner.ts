@@ -6,7 +6,7 @@
 
 export interface ProgressStream {
   write(chunk: string): unknown;
-  isTTY?: boolean;
+  isTTY?: boolean | undefined;
 }
 
 export interface Progress {

@@ -40,15 +40,15 @@ async function acquire(
   const authScheme = args.pop ? new PopAuthScheme({ httpMethod: args.pop.method, url: args.pop.url }) : undefined;
   const account = await pickAccount(app, args.username, io);
   if (account) {
-    const silent = await app.acquireTokenSilentWithError(args.scopes, account, authScheme ? { authScheme } : {});
+    const silent = await app.acquireTokenSilentWithError(args.scopes, account, { authScheme });
     if (silent && !isErrorResult(silent)) return silent;
     if (silent) io.stderr.write(`The cached sign-in of ${account.username} needs renewal (${silent.error}); signing in again.\n`);
   }
   if (password !== undefined && args.username !== undefined) {
     return app.acquireTokenByUsernamePassword(args.username, password, args.scopes);
   }
-  if (args.deviceCode) return viaDeviceCode(app, args, io, signal, authScheme);
-  return interactively(app, args, io, signal, authScheme);
+  const signIn: SignIn = { app, args, io, signal, authScheme };
+  return args.deviceCode ? viaDeviceCode(signIn) : interactively(signIn);
 }
 
 async function pickAccount(app: PublicClientApplication, username: string | undefined, io: CliIo): Promise<Account | undefined> {
@@ -60,13 +60,16 @@ async function pickAccount(app: PublicClientApplication, username: string | unde
   return first;
 }
 
-async function viaDeviceCode(
-  app: PublicClientApplication,
-  args: TokenArgs,
-  io: CliIo,
-  signal: AbortSignal,
-  authScheme: PopAuthScheme | undefined,
-): Promise<AcquireTokenResult> {
+/** What a sign-in that asks the user needs. */
+interface SignIn {
+  app: PublicClientApplication;
+  args: TokenArgs;
+  io: CliIo;
+  signal: AbortSignal;
+  authScheme: PopAuthScheme | undefined;
+}
+
+async function viaDeviceCode({ app, args, io, signal, authScheme }: SignIn): Promise<AcquireTokenResult> {
   const started = await app.initiateDeviceFlow(args.scopes);
   if (isErrorResult(started)) return started;
   const flow = started;
@@ -81,20 +84,14 @@ async function viaDeviceCode(
     return await app.acquireTokenByDeviceFlow(flow, {
       signal,
       onProgress: (p) => progress.update(waiting(p.remainingSeconds)),
-      ...(authScheme && { authScheme }),
+      authScheme,
     });
   } finally {
     progress.stop();
   }
 }
 
-async function interactively(
-  app: PublicClientApplication,
-  args: TokenArgs,
-  io: CliIo,
-  signal: AbortSignal,
-  authScheme: PopAuthScheme | undefined,
-): Promise<AcquireTokenResult> {
+async function interactively({ app, args, io, signal, authScheme }: SignIn): Promise<AcquireTokenResult> {
   const waitingText = 'Waiting for you to sign in (Ctrl-C to cancel)';
   let progress: Progress | undefined;
   const showProgress = (): void => {
@@ -104,11 +101,11 @@ async function interactively(
   try {
     return await app.acquireTokenInteractive(args.scopes, {
       signal,
-      ...(args.username !== undefined && { loginHint: args.username }),
-      ...(args.timeout !== undefined && { timeout: args.timeout }),
-      ...(authScheme && { authScheme }),
+      loginHint: args.username,
+      timeout: args.timeout,
+      authScheme,
       // A terminal has no window of its own to parent the broker's dialog to.
-      ...(args.broker && { parentWindowHandle: PublicClientApplication.CONSOLE_WINDOW_HANDLE }),
+      parentWindowHandle: args.broker ? PublicClientApplication.CONSOLE_WINDOW_HANDLE : undefined,
       onBeforeLaunchingUi: showProgress,
       browserLauncher: async (url) => {
         showProgress();

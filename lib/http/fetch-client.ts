@@ -10,21 +10,21 @@ import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 /** Options of {@link createFetchHttpClient}. */
 export interface FetchHttpClientOptions {
   /** Whole-request budget (connect, headers and body, and any retry), in milliseconds. Default 30 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retry once when the connection fails before any response arrives. Default true. */
-  retryOnConnectionError?: boolean;
+  retryOnConnectionError?: boolean | undefined;
   /**
    * Retry a GET once, after the wait it names, when answered 413, 429 or 503 with
    * Retry-After: what MSAL Python's default transport (urllib3, one retry) does. POSTs
    * are left to the throttling layer. Skipped when the wait would not fit in the
    * request's time budget. Default true.
    */
-  retryThrottledGet?: boolean;
+  retryThrottledGet?: boolean | undefined;
   /**
    * Largest response body read, in bytes; a bigger one is cut off unread past this point and the
    * request fails with MalformedResponseError. Default 4 MiB, far more than any OAuth or discovery reply.
    */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
 }
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
@@ -121,8 +121,8 @@ export function createFetchHttpClient(options: FetchHttpClientOptions = {}): Htt
 function fetchOnce(request: HttpRequest, signal: AbortSignal): Promise<Response> {
   return fetch(request.url, {
     method: request.method,
-    headers: request.headers,
-    body: request.method === 'POST' ? request.body : undefined,
+    headers: request.headers ?? {},
+    body: request.method === 'POST' ? (request.body ?? null) : null,
     // A POST carries secrets (a refresh token, a client secret): a 307/308 must never re-send them
     // elsewhere. The 3xx reaches the caller, and the token client refuses it.
     redirect: request.method === 'POST' ? 'manual' : 'follow',

@@ -18,9 +18,9 @@ export interface HttpCacheStore {
 
 export interface ExpiringStoreOptions {
   /** Entries kept at most; a new one evicts the entry expiring soonest. The reference's 1024 by default. */
-  capacity?: number;
+  capacity?: number | undefined;
   /** Epoch milliseconds; injectable for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export const DEFAULT_HTTP_CACHE_CAPACITY = 1024;

@@ -10,12 +10,12 @@ export const DEFAULT_SKU = 'brokerbridge.node';
 
 export interface ClientHeaderOptions {
   correlationId: string;
-  appName?: string;
-  appVersion?: string;
+  appName?: string | undefined;
+  appVersion?: string | undefined;
   /** Overrides x-client-sku, e.g. when a wrapper library identifies itself. */
-  sku?: string;
+  sku?: string | undefined;
   /** Overrides x-client-ver. */
-  version?: string;
+  version?: string | undefined;
 }
 
 /** Headers every request to the identity provider carries. */
@@ -93,7 +93,7 @@ export class TelemetryContext {
   }
 
   /** Starts one network exchange made on behalf of public API `apiId`. */
-  begin(apiId: ApiId, options: { correlationId?: string; refreshReason?: CacheRefreshReason } = {}): TelemetryExchange {
+  begin(apiId: ApiId, options: { correlationId?: string | undefined; refreshReason?: CacheRefreshReason | undefined } = {}): TelemetryExchange {
     return new TelemetryExchange(this, apiId, options.correlationId ?? newCorrelationId(), options.refreshReason);
   }
 

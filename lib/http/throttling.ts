@@ -24,13 +24,13 @@ export interface ThrottledHttpClientOptions {
    * Seconds to replay a 429/5xx reply that names no readable Retry-After. The reference
    * uses 60 for public clients and 5 for confidential ones; 5 when not given.
    */
-  defaultThrottleSeconds?: number;
+  defaultThrottleSeconds?: number | undefined;
   /** Where remembered replies live (MSAL Python's `http_cache`); in memory by default. */
-  store?: HttpCacheStore;
+  store?: HttpCacheStore | undefined;
   /** Epoch milliseconds; injectable for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Upper bound on remembered replies. Default 1024. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
 }
 
 /** The reference's default when the application names none. */
@@ -121,8 +121,8 @@ export class ThrottledHttpClient implements HttpClient {
   constructor(inner: HttpClient, options: ThrottledHttpClientOptions = {}) {
     this.httpClient = inner instanceof ThrottledHttpClient ? inner.httpClient : inner;
     this.entries = new ExpiringStore(options.store ?? new Map<string, string>(), {
-      ...(options.maxEntries !== undefined ? { capacity: options.maxEntries } : {}),
-      ...(options.now ? { now: options.now } : {}),
+      capacity: options.maxEntries,
+      now: options.now,
     });
     this.defaultThrottleSeconds = options.defaultThrottleSeconds || DEFAULT_THROTTLE_SECONDS;
   }

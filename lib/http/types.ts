@@ -3,12 +3,12 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   url: string;
   /** Header names as given; the client sends them verbatim. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** application/x-www-form-urlencoded or JSON text, already encoded. */
-  body?: string;
-  signal?: AbortSignal;
+  body?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** Per-request override of the client's timeout. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** What an {@link HttpClient} answers with, whatever the status. */

@@ -15,25 +15,25 @@ export interface BrowserFlowOptions {
   clientId: string;
   /** The scopes to redeem the code for (already decorated with openid/profile/offline_access by the caller). */
   scopes: string[];
-  prompt?: string;
-  loginHint?: string;
-  domainHint?: string;
-  maxAge?: number;
-  claims?: string;
+  prompt?: string | undefined;
+  loginHint?: string | undefined;
+  domainHint?: string | undefined;
+  maxAge?: number | undefined;
+  claims?: string | undefined;
   /** Consented up front in the same sign-in, but not part of the token requested now. */
-  extraScopesToConsent?: string[];
+  extraScopesToConsent?: string[] | undefined;
   /** Loopback port; 0 or absent lets the OS choose. */
-  port?: number;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  responseMode?: 'query' | 'form_post';
-  launcher?: BrowserLauncher;
-  extraQueryParameters?: Record<string, string>;
+  port?: number | undefined;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  responseMode?: 'query' | 'form_post' | undefined;
+  launcher?: BrowserLauncher | undefined;
+  extraQueryParameters?: Record<string, string> | undefined;
   /** Called right before the browser opens (MSAL Python's on_before_launching_ui). */
-  onBeforeLaunchingUi?: () => void;
-  successPage?: string;
-  errorPage?: string;
-  logger?: Logger;
+  onBeforeLaunchingUi?: (() => void) | undefined;
+  successPage?: string | undefined;
+  errorPage?: string | undefined;
+  logger?: Logger | undefined;
 }
 
 export interface BrowserFlowResult {
@@ -62,11 +62,11 @@ export async function runBrowserFlow(options: BrowserFlowOptions): Promise<Brows
   const state = randomBytes(24).toString('base64url');
   const server = await startLoopbackServer({
     expectedState: state,
-    ...(options.port !== undefined && { port: options.port }),
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.signal && { signal: options.signal }),
-    ...(options.successPage !== undefined && { successPage: options.successPage }),
-    ...(options.errorPage !== undefined && { errorPage: options.errorPage }),
+    port: options.port,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    successPage: options.successPage,
+    errorPage: options.errorPage,
   });
   try {
     const flow = initiateAuthCodeFlow({
@@ -75,13 +75,13 @@ export async function runBrowserFlow(options: BrowserFlowOptions): Promise<Brows
       scopes: [...new Set([...scopes, ...extra])],
       redirectUri: server.redirectUri,
       state,
-      ...(options.prompt !== undefined && { prompt: options.prompt }),
-      ...(options.loginHint !== undefined && { loginHint: options.loginHint }),
-      ...(options.domainHint !== undefined && { domainHint: options.domainHint }),
-      ...(options.maxAge !== undefined && { maxAge: options.maxAge }),
-      ...(options.claims !== undefined && { claims: options.claims }),
-      ...(options.responseMode !== undefined && { responseMode: options.responseMode }),
-      ...(options.extraQueryParameters !== undefined && { extraQueryParameters: options.extraQueryParameters }),
+      prompt: options.prompt,
+      loginHint: options.loginHint,
+      domainHint: options.domainHint,
+      maxAge: options.maxAge,
+      claims: options.claims,
+      responseMode: options.responseMode,
+      extraQueryParameters: options.extraQueryParameters,
     });
     // The token request must ask only for what the caller wants now, not the extra consent.
     flow.scope = [...scopes];

@@ -11,16 +11,16 @@ import { renderErrorPage, renderSuccessPage } from './response-pages.js';
 
 export interface LoopbackServerOptions {
   /** 0 or absent: the OS picks a free port. */
-  port?: number;
+  port?: number | undefined;
   /** The `state` sent in the authorization request; anything else is turned away. */
   expectedState: string;
   /** HTML shown after a successful sign-in. */
-  successPage?: string;
+  successPage?: string | undefined;
   /** HTML shown when the provider returned an error; `$error` and `$error_description` are filled in, escaped. */
-  errorPage?: string;
-  signal?: AbortSignal;
+  errorPage?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** How long to wait for the callback; no limit when absent. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 export interface LoopbackServer {

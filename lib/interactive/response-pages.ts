@@ -23,7 +23,7 @@ export function renderSuccessPage(template?: string): string {
  * Custom error templates may use the placeholders `$error` and
  * `$error_description` (the convention MSAL Python's error_template uses).
  */
-export function renderErrorPage(details: { error: string; error_description?: string }, template?: string): string {
+export function renderErrorPage(details: { error: string; error_description?: string | undefined }, template?: string): string {
   const values: Record<string, string> = {
     error: escapeHtml(details.error),
     error_description: escapeHtml(details.error_description ?? ''),

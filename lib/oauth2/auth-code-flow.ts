@@ -12,15 +12,15 @@ export interface InitiateAuthCodeFlowOptions {
   clientId: string;
   /** Final wire scopes (already decorated by the caller). */
   scopes: string[];
-  redirectUri?: string;
-  state?: string;
-  prompt?: string;
-  loginHint?: string;
-  domainHint?: string;
-  maxAge?: number;
-  responseMode?: ResponseMode;
-  claims?: string;
-  extraQueryParameters?: Record<string, string>;
+  redirectUri?: string | undefined;
+  state?: string | undefined;
+  prompt?: string | undefined;
+  loginHint?: string | undefined;
+  domainHint?: string | undefined;
+  maxAge?: number | undefined;
+  responseMode?: ResponseMode | undefined;
+  claims?: string | undefined;
+  extraQueryParameters?: Record<string, string> | undefined;
 }
 
 /**

@@ -7,9 +7,9 @@ export interface AutoRefresherOptions {
    * A function receives the value, for values that carry their own lifetime (a signed JWT).
    * Default 600.
    */
-  expiresInSeconds?: number | ((value: string) => number);
+  expiresInSeconds?: number | ((value: string) => number) | undefined;
   /** Clock in milliseconds since the epoch; injectable for tests. Default Date.now. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

@@ -96,9 +96,9 @@ function fromChain(key: KeyObject, chain: Buffer[], sendChain: boolean): Signing
 
 export interface PemCertificateCredential {
   privateKey: string | Buffer;
-  thumbprint?: string;
-  publicCertificate?: string;
-  passphrase?: string;
+  thumbprint?: string | undefined;
+  publicCertificate?: string | undefined;
+  passphrase?: string | undefined;
 }
 
 export function loadPemCredential(credential: PemCertificateCredential): SigningCertificate {
@@ -123,8 +123,8 @@ export function loadPemCredential(credential: PemCertificateCredential): Signing
 
 export interface PfxCertificateCredential {
   privateKeyPfxPath: string;
-  passphrase?: string;
-  publicCertificate?: boolean;
+  passphrase?: string | undefined;
+  publicCertificate?: boolean | undefined;
 }
 
 function bagsOf(p12: forge.pkcs12.Pkcs12Pfx, bagType: string | undefined): forge.pkcs12.Bag[] {

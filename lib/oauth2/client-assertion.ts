@@ -14,7 +14,7 @@ export interface AssertionClaimsInput {
   clientId: string;
   tokenEndpoint: string;
   /** Extra claims; may override aud, iss, sub, exp, iat, nbf, jti. */
-  clientClaims?: Record<string, unknown>;
+  clientClaims?: Record<string, unknown> | undefined;
   /** Seconds since the epoch. */
   now: number;
 }
@@ -26,7 +26,7 @@ export interface AssertionClaimsInput {
 export async function signClientAssertion(
   certificate: SigningCertificate,
   input: AssertionClaimsInput,
-  options: { sha1Only?: boolean } = {},
+  options: { sha1Only?: boolean | undefined } = {},
 ): Promise<string> {
   const useSha256 = certificate.sha256Thumbprint !== undefined && options.sha1Only !== true;
   const header: JWTHeaderParameters = useSha256

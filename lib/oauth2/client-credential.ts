@@ -45,7 +45,7 @@ export type ClientCredential =
 
 /** What the token request being authenticated carries that a credential may need. */
 export interface ClientAuthenticationRequest {
-  fmiPath?: string;
+  fmiPath?: string | undefined;
 }
 
 export interface ClientAuthenticator {
@@ -56,11 +56,11 @@ export interface ClientAuthenticator {
 export interface ClientAuthenticatorOptions {
   clientId: string;
   /** Extra claims for certificate-signed assertions; may override aud, iss, sub, exp, iat, nbf, jti. */
-  clientClaims?: Record<string, unknown>;
+  clientClaims?: Record<string, unknown> | undefined;
   /** AD FS accepts only RS256 with a SHA-1 thumbprint, so certificates are signed that way for it. */
-  authorityKind?: AuthorityKind;
+  authorityKind?: AuthorityKind | undefined;
   /** Clock in milliseconds; injectable for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 const KINDS = ['clientSecret', 'privateKey', 'privateKeyPfxPath', 'clientAssertion'] as const;
@@ -125,7 +125,7 @@ function certificateAuthenticator(certificate: SigningCertificate, options: Clie
           clientId: options.clientId,
           tokenEndpoint,
           now: Math.floor(now() / 1000),
-          ...(options.clientClaims ? { clientClaims: options.clientClaims } : {}),
+          clientClaims: options.clientClaims,
         },
         { sha1Only },
       ),

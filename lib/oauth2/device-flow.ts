@@ -22,11 +22,11 @@ export interface DeviceFlow {
 export interface InitiateDeviceFlowParams {
   clientId: string;
   scope: string;
-  claims?: string;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
+  claims?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
   /** Milliseconds since the epoch; injectable for tests. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 const DEFAULT_INTERVAL = 5;
@@ -56,7 +56,7 @@ export async function initiateDeviceFlow(
       ...params.headers,
     },
     body: form.toString(),
-    ...(params.signal ? { signal: params.signal } : {}),
+    signal: params.signal,
   });
   const obj = parseOAuthReply(res, 'Device authorization endpoint');
   if (typeof obj.error === 'string') return obj as ErrorResponse;
@@ -82,11 +82,11 @@ export interface DeviceFlowProgress {
 }
 
 export interface PollDeviceFlowOptions {
-  signal?: AbortSignal;
-  onProgress?: (info: DeviceFlowProgress) => void;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((info: DeviceFlowProgress) => void) | undefined;
   /** Milliseconds since the epoch; injectable for tests. */
-  now?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: (() => number) | undefined;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
 }
 
 /** setTimeout that rejects with AbortError as soon as the signal fires. */

@@ -21,13 +21,13 @@ export const GrantType = {
 export type GrantType = (typeof GrantType)[keyof typeof GrantType];
 
 export interface GrantOptions {
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
+  headers?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
   /** Extra body parameters (MSAL Python's `data`). The grant's own parameters win on conflict. */
-  extra?: Record<string, string>;
+  extra?: Record<string, string> | undefined;
   /** Proof-of-possession: `pop` (with reqCnf) or `ssh-cert`. */
-  tokenType?: string;
-  reqCnf?: string;
+  tokenType?: string | undefined;
+  reqCnf?: string | undefined;
 }
 
 type Params = Record<string, string | undefined>;
@@ -49,19 +49,19 @@ function grant<A>(build: (args: A) => Params): Grant<A> {
         ...(options.reqCnf !== undefined ? { req_cnf: options.reqCnf } : {}),
         ...build(args),
       },
-      { ...(options.headers ? { headers: options.headers } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+      { headers: options.headers, signal: options.signal },
     );
 }
 
 interface Scoped {
   scopes: readonly string[];
-  claims?: string;
+  claims?: string | undefined;
 }
 
 const scoped = (a: Scoped): Params => ({ scope: scopesToString(a.scopes), claims: a.claims });
 
 export const byAuthorizationCode = grant(
-  (a: Scoped & { code: string; redirectUri?: string; codeVerifier?: string }) => ({
+  (a: Scoped & { code: string; redirectUri?: string | undefined; codeVerifier?: string | undefined }) => ({
     grant_type: GrantType.AuthorizationCode,
     code: a.code,
     redirect_uri: a.redirectUri,
@@ -76,13 +76,13 @@ export const byRefreshToken = grant((a: Scoped & { refreshToken: string }) => ({
   ...scoped(a),
 }));
 
-export const byClientCredentials = grant((a: Scoped & { fmiPath?: string }) => ({
+export const byClientCredentials = grant((a: Scoped & { fmiPath?: string | undefined }) => ({
   grant_type: GrantType.ClientCredentials,
   fmi_path: a.fmiPath,
   ...scoped(a),
 }));
 
-export const byDeviceCode = grant((a: { deviceCode: string; claims?: string }) => ({
+export const byDeviceCode = grant((a: { deviceCode: string; claims?: string | undefined }) => ({
   grant_type: GrantType.DeviceCode,
   device_code: a.deviceCode,
   claims: a.claims,
@@ -104,7 +104,7 @@ export const byOnBehalfOf = grant((a: Scoped & { assertion: string }) => ({
 
 /** Agent identities: exchange a federated credential for a user's token. Names the user by UPN or object id. */
 export const byUserFic = grant(
-  (a: Scoped & { userFederatedIdentityCredential: string; username?: string; userObjectId?: string }) => {
+  (a: Scoped & { userFederatedIdentityCredential: string; username?: string | undefined; userObjectId?: string | undefined }) => {
     if (!a.username === !a.userObjectId) {
       throw new InvalidArgumentError('user_fic needs exactly one of username or userObjectId');
     }

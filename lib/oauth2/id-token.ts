@@ -25,21 +25,21 @@ export function decodePart(b64url: string): string {
 /** What {@link decodeIdToken} checks; each check runs only when its option is given. */
 export interface DecodeIdTokenOptions {
   /** The aud claim must hold it; with several audiences azp must equal it. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** Expected iss. Entra's `{tenantid}` placeholder (multi-tenant discovery) is filled from `tid`. */
-  issuer?: string;
-  nonce?: string;
+  issuer?: string | undefined;
+  nonce?: string | undefined;
   /** Seconds; requires auth_time no older than this. */
-  maxAge?: number;
+  maxAge?: number | undefined;
   /** Seconds since the epoch. */
-  now?: number;
+  now?: number | undefined;
   /** Tolerated clock difference in seconds. Default 120. */
-  skewSeconds?: number;
+  skewSeconds?: number | undefined;
   /**
    * Receives time problems (exp passed, nbf ahead) beyond the skew. They are not errors,
    * as in MSAL Python: a wrong clock here or at the provider does not make the tokens wrong.
    */
-  onTimeWarning?: (message: string) => void;
+  onTimeWarning?: ((message: string) => void) | undefined;
 }
 
 function fail(reason: string, cause?: unknown): never {

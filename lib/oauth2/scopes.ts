@@ -7,9 +7,9 @@ const reservedLower = new Set(RESERVED_SCOPES);
 
 export interface DecorateScopesOptions {
   /** Accepted for callers that pass it; the client id needs no special treatment. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** Reserved scopes to leave out, e.g. offline_access when the app wants no refresh token. */
-  excludeScopes?: readonly string[];
+  excludeScopes?: readonly string[] | undefined;
 }
 
 /**

@@ -5,22 +5,22 @@ import type { ErrorResponse, TokenResponse } from './types.js';
 
 /** How a confidential client proves itself (secret, assertion, certificate). Structural on purpose. */
 export interface ClientAuthenticator {
-  params(tokenEndpoint: string, request?: { fmiPath?: string }): Promise<Record<string, string>>;
+  params(tokenEndpoint: string, request?: { fmiPath?: string | undefined }): Promise<Record<string, string>>;
 }
 
 export interface TokenClientOptions {
   http: HttpClient;
   clientId: string;
-  authenticator?: ClientAuthenticator;
+  authenticator?: ClientAuthenticator | undefined;
   /** Headers added to every request (telemetry, client-request-id); called per request. */
-  headers?: () => Record<string, string>;
+  headers?: (() => Record<string, string>) | undefined;
   /** Ask Entra for client_info (uid/utid) in every reply, as MSAL does. Default true. */
-  clientInfo?: boolean;
+  clientInfo?: boolean | undefined;
 }
 
-export interface TokenRequestOptions {
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
+export interface TokenTransportOptions {
+  headers?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 function malformed(message: string, res: HttpResponse, cause?: unknown): MalformedResponseError {
@@ -105,7 +105,7 @@ export class TokenClient {
   async request(
     tokenEndpoint: string,
     params: Record<string, string | undefined>,
-    options: TokenRequestOptions = {},
+    options: TokenTransportOptions = {},
   ): Promise<TokenResponse | ErrorResponse> {
     const form = new URLSearchParams();
     const set = (k: string, v: string | undefined): void => {
@@ -117,8 +117,7 @@ export class TokenClient {
     // Last, so a stray request parameter can never replace the client's credential.
     if (this.authenticator) {
       // An assertion callback may sign for the FMI path the request names.
-      const request = params['fmi_path'] !== undefined ? { fmiPath: params['fmi_path'] } : {};
-      for (const [k, v] of Object.entries(await this.authenticator.params(tokenEndpoint, request))) set(k, v);
+      for (const [k, v] of Object.entries(await this.authenticator.params(tokenEndpoint, { fmiPath: params['fmi_path'] }))) set(k, v);
     }
     const res = await this.http.send({
       method: 'POST',
@@ -130,7 +129,7 @@ export class TokenClient {
         ...options.headers,
       },
       body: form.toString(),
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: options.signal,
     });
     return parseTokenResponse(res);
   }

@@ -23,10 +23,10 @@ export interface UserRealm {
 
 export interface UserRealmOptions {
   /** Extra request headers, sent verbatim. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Sent as client-request-id unless `headers` already holds one; a fresh id otherwise. */
-  correlationId?: string;
-  signal?: AbortSignal;
+  correlationId?: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 const ACCOUNT_TYPES: readonly string[] = ['Managed', 'Federated', 'Unknown'] satisfies AccountType[];

@@ -30,7 +30,7 @@ const SOAP_HTTP_TRANSPORT = 'http://schemas.xmlsoap.org/soap/http';
 export async function fetchMex(
   http: HttpClient,
   url: string,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal | undefined } = {},
 ): Promise<MexEndpoints> {
   const response = await http.send({ method: 'GET', url, signal: options.signal });
   if (response.status < 200 || response.status >= 300) {

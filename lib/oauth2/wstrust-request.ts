@@ -57,9 +57,9 @@ export interface RstOptions {
   /** The AppliesTo address: the realm's cloud_audience_urn. */
   appliesTo: string;
   /** Defaults to a fresh urn:uuid. */
-  messageId?: string;
+  messageId?: string | undefined;
   /** Defaults to the current time. */
-  now?: Date;
+  now?: Date | undefined;
 }
 
 /** Builds the SOAP 1.2 RequestSecurityToken envelope; every interpolated value is XML-escaped. */
@@ -102,7 +102,7 @@ export function buildRst(options: RstOptions): string {
 /** Sends an RST and reads the reply; a SOAP fault comes back as an ErrorResponse value. */
 export async function sendWsTrustRequest(
   http: HttpClient,
-  options: Omit<RstOptions, 'now' | 'messageId'> & { signal?: AbortSignal },
+  options: Omit<RstOptions, 'now' | 'messageId'> & { signal?: AbortSignal | undefined },
 ): Promise<SamlAssertion | ErrorResponse> {
   const response = await http.send({
     method: 'POST',
@@ -134,8 +134,8 @@ export interface ObtainSamlAssertionOptions {
   realm: UserRealm;
   username: string;
   password: string;
-  signal?: AbortSignal;
-  logger?: Logger;
+  signal?: AbortSignal | undefined;
+  logger?: Logger | undefined;
 }
 
 /**

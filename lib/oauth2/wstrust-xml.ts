@@ -20,7 +20,7 @@ const ATTR = '@_';
 export function parseXml(
   body: string,
   what: string,
-  options: { status?: number; rawElements?: string[] } = {},
+  options: { status?: number | undefined; rawElements?: string[] | undefined } = {},
 ): XmlElement {
   const fail = (reason: string): never => {
     throw new MalformedResponseError(`${what} is not usable XML: ${reason}`, { status: options.status, body });

@@ -16,7 +16,7 @@ export interface PopAuthSchemeOptions {
   /** The request's absolute URL. */
   url: string;
   /** The nonce from the resource's WWW-Authenticate challenge; a random one when absent. */
-  nonce?: string;
+  nonce?: string | undefined;
 }
 
 /**

@@ -28,7 +28,8 @@ export const POP_ALG = 'RS256';
 const MODULUS_BITS = 2048;
 
 function publicPart(jwk: JWK): JWK {
-  return { kty: jwk.kty, n: jwk.n, e: jwk.e };
+  // An RSA key's public JWK always has all three.
+  return { kty: jwk.kty as string, n: jwk.n as string, e: jwk.e as string };
 }
 
 async function fromPrivateJwk(jwk: JWK): Promise<PopKey> {
@@ -79,7 +80,7 @@ export class PopKeyManager {
   private keyPromise: Promise<PopKey> | undefined;
   private readonly store: PopKeyStore | undefined;
 
-  constructor(options: { store?: PopKeyStore } = {}) {
+  constructor(options: { store?: PopKeyStore | undefined } = {}) {
     this.store = options.store;
   }
 

@@ -14,9 +14,9 @@ export interface SignedHttpRequestOptions {
   method: string;
   url: string;
   /** The resource server's nonce; a random one is used when absent. */
-  nonce?: string;
+  nonce?: string | undefined;
   /** Seconds since the epoch; defaults to now. */
-  timestamp?: number;
+  timestamp?: number | undefined;
 }
 
 export async function createSignedHttpRequest(options: SignedHttpRequestOptions): Promise<string> {

@@ -86,7 +86,7 @@ export class SshCertAuthScheme {
  * For callers porting MSAL Python, which passes SSH parameters through `data`:
  * validates such a dict and returns the normalized params (key_id required).
  */
-export function sshCertParams(data: { token_type?: string; req_cnf?: unknown; key_id?: unknown }): SshCertTokenParams {
+export function sshCertParams(data: { token_type?: string | undefined; req_cnf?: unknown; key_id?: unknown }): SshCertTokenParams {
   if (data.token_type !== 'ssh-cert') throw new InvalidArgumentError('token_type must be "ssh-cert"');
   if (typeof data.key_id !== 'string' || data.key_id.length === 0) {
     throw new InvalidArgumentError('key_id is required when token_type is "ssh-cert"');

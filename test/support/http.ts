@@ -5,8 +5,8 @@ async function send(request: HttpRequest): Promise<HttpResponse> {
   const signals = [request.signal, AbortSignal.timeout(request.timeoutMs ?? 10_000)].filter((s): s is AbortSignal => !!s);
   const res = await fetch(request.url, {
     method: request.method,
-    headers: request.headers,
-    body: request.body,
+    headers: request.headers ?? {},
+    body: request.body ?? null,
     signal: AbortSignal.any(signals),
   });
   const headers: Record<string, string> = {};

@@ -30,17 +30,17 @@ export interface DistributedTokenCacheOptions extends TokenCacheOptions {
   /** Where the partitions live, e.g. a {@link RedisCacheStore}. */
   store: DistributedCacheStore;
   /** L1 size: entries held in memory before least recently used partitions are dropped. Default 100,000. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /** Longest an L1 copy is trusted without a check when change notices are not flowing. Default 1000 ms. */
-  maxStalenessMs?: number;
+  maxStalenessMs?: number | undefined;
   /** Deadline of every store call; then the call goes on without the store. Default 1000 ms. */
-  storeTimeoutMs?: number;
+  storeTimeoutMs?: number | undefined;
   /** 32 bytes: entries are stored AES-256-GCM encrypted, and field and partition names are HMACs. */
-  encryptionKey?: Uint8Array;
+  encryptionKey?: Uint8Array | undefined;
   /** How long a partition holding a refresh token is kept after its last write. Default 90 days (Entra's RT inactivity limit). */
-  refreshTokenTtlSeconds?: number;
+  refreshTokenTtlSeconds?: number | undefined;
   /** Prefix of the partitions' keys in the store. Default '' (a RedisCacheStore adds its own prefix too). */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
 }
 
 interface Partition {
@@ -120,13 +120,13 @@ export class DistributedTokenCache extends TokenCache implements CacheAccessHook
    * @throws PersistenceError when the `redis` package is not installed.
    */
   static async redis(
-    options: Omit<DistributedTokenCacheOptions, 'store'> & { url: string; clientOptions?: Record<string, unknown>; redisKeyPrefix?: string },
+    options: Omit<DistributedTokenCacheOptions, 'store'> & { url: string; clientOptions?: Record<string, unknown> | undefined; redisKeyPrefix?: string | undefined },
   ): Promise<DistributedTokenCache> {
     const store = await RedisCacheStore.connect({
       url: options.url,
-      ...(options.clientOptions ? { clientOptions: options.clientOptions } : {}),
-      ...(options.redisKeyPrefix !== undefined ? { keyPrefix: options.redisKeyPrefix } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
+      clientOptions: options.clientOptions,
+      keyPrefix: options.redisKeyPrefix,
+      logger: options.logger,
     });
     return new DistributedTokenCache({ ...options, store });
   }

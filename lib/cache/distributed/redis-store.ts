@@ -20,18 +20,18 @@ export interface RedisCacheStoreOptions {
   /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS (Azure Cache for Redis: port 6380). */
   url: string;
   /** Prefix of every key, and of the notice channel, so several apps can share one Redis. Default `brokerbridge:`. */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /** More node-redis client options (`socket`, `username`, `password`, ...), merged over ours. */
-  clientOptions?: Record<string, unknown>;
+  clientOptions?: Record<string, unknown> | undefined;
   /** Connection problems are logged here as warnings (never with secrets). */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** The few node-redis client calls we use, so our declarations never name the optional package's types. */
 interface RedisClientLike {
   on(event: 'error' | 'ready' | 'end', listener: (e?: unknown) => void): unknown;
   connect(): Promise<unknown>;
-  sendCommand(args: string[], options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  sendCommand(args: string[], options?: { abortSignal?: AbortSignal | undefined }): Promise<unknown>;
   duplicate(): RedisClientLike;
   subscribe(channel: string, listener: (message: string) => void): Promise<void>;
   destroy(): void;

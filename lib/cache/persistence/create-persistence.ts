@@ -17,13 +17,13 @@ export interface CreatePersistenceOptions {
   /** The cache file. Its lock file is `<path>.lockfile`. */
   path: string;
   /** When the OS secret store is unusable, keep tokens in a plaintext 0600 file instead of throwing. */
-  allowPlaintextFallback?: boolean;
+  allowPlaintextFallback?: boolean | undefined;
   /** Where the encryption key lives; defaults to the OS secret store via @napi-rs/keyring. */
-  keyStore?: KeyStore;
+  keyStore?: KeyStore | undefined;
   /** Names of the secret-store entry holding the key (ignored with keyStore). */
-  keyring?: Pick<KeyringKeyStoreOptions, 'service' | 'account'>;
+  keyring?: Pick<KeyringKeyStoreOptions, 'service' | 'account'> | undefined;
   /** Receives the warning when the plaintext fallback is taken. */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /**

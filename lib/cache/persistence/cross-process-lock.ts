@@ -18,13 +18,13 @@ import { isProcessAlive } from './process-liveness.js';
 /** Options of {@link CrossProcessLock}. */
 export interface CrossProcessLockOptions {
   /** Give up (PersistenceError) after this long. Default 10 s. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** First pause between attempts; it grows to 10x with jitter. Default 5 ms. */
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
   /** A lock file untouched for this long is taken over. Holders refresh it every quarter of this. Default 60 s. */
-  staleAfterMs?: number;
+  staleAfterMs?: number | undefined;
   /** Receives a warning when a stale lock is taken over. */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** A lock this process holds; release it when done. */

@@ -11,7 +11,7 @@ export interface FilePersistenceOptions {
   /** Must be `true`: you accept that the tokens sit on disk unencrypted. */
   allowPlaintext: true;
   /** Defaults to `<path>.lockfile`, the MSAL convention. */
-  lockPath?: string;
+  lockPath?: string | undefined;
 }
 
 /**

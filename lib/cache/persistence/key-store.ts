@@ -30,11 +30,11 @@ export type KeyringEntryFactory = (service: string, account: string) => KeyringE
 /** Options of {@link KeyringKeyStore}. */
 export interface KeyringKeyStoreOptions {
   /** Defaults to "brokerbridge.token-cache". */
-  service?: string;
+  service?: string | undefined;
   /** Defaults to the absolute cache path, so each cache file has its own key. */
-  account?: string;
+  account?: string | undefined;
   /** Replaces the @napi-rs/keyring loader (other secret stores, tests). */
-  loadEntryFactory?: () => Promise<KeyringEntryFactory>;
+  loadEntryFactory?: (() => Promise<KeyringEntryFactory>) | undefined;
 }
 
 async function loadNapiKeyring(): Promise<KeyringEntryFactory> {

@@ -43,7 +43,7 @@ export function decryptBlob(key: Buffer, blob: Buffer): string | undefined {
 /** Options of {@link EncryptedFilePersistence}. */
 export interface EncryptedFilePersistenceOptions {
   /** Defaults to `<path>.lockfile`. */
-  lockPath?: string;
+  lockPath?: string | undefined;
 }
 
 /**

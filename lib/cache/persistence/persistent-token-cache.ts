@@ -29,9 +29,9 @@ import type { CacheAccessContext } from '../distributed/partition.js';
 /** Options of {@link PersistentTokenCache}. */
 export interface PersistentTokenCacheOptions extends TokenCacheOptions {
   /** Lock timing; the lock file is persistence.lockPath. */
-  lock?: Omit<CrossProcessLockOptions, 'logger'>;
+  lock?: Omit<CrossProcessLockOptions, 'logger'> | undefined;
   /** Write each change as soon as it happens (default true). Without it, changes are written by flush()/afterAccess(). */
-  autoFlush?: boolean;
+  autoFlush?: boolean | undefined;
 }
 
 /**

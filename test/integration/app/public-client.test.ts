@@ -338,7 +338,7 @@ describe('PublicClientApplication against the local STS', () => {
     await signedIn(app);
     const [account] = await app.getAccounts();
     const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
-    const scheme = new SshCertAuthScheme({ publicKeyJwk: { kty: 'RSA', n: jwk.n, e: jwk.e }, keyId: 'my-ssh-key' });
+    const scheme = new SshCertAuthScheme({ publicKeyJwk: { kty: 'RSA', n: jwk.n!, e: jwk.e! }, keyId: 'my-ssh-key' });
     const r = await app.acquireTokenSilent(['https://pas.windows.net/CheckMyAccess/Linux/.default'], account, { authScheme: scheme });
     expect(r?.token_type).toBe('ssh-cert');
     expect(r?.access_token).toMatch(/^ssh-rsa-cert-v01@openssh\.com /);
@@ -350,7 +350,7 @@ describe('PublicClientApplication against the local STS', () => {
     const again = await app.acquireTokenSilent(['https://pas.windows.net/CheckMyAccess/Linux/.default'], account, { authScheme: scheme });
     expect(again?.access_token).toBe(r?.access_token);
     expect(tokenRequests().length).toBe(before);
-    expect(() => new SshCertAuthScheme({ publicKeyJwk: { kty: 'RSA', n: jwk.n, e: jwk.e }, keyId: '' })).toThrow(InvalidArgumentError);
+    expect(() => new SshCertAuthScheme({ publicKeyJwk: { kty: 'RSA', n: jwk.n!, e: jwk.e! }, keyId: '' })).toThrow(InvalidArgumentError);
   });
 
   it('interactive sign-in that nobody completes: a typed timeout, or an abort, and the loopback port is released', async () => {

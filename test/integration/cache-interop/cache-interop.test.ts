@@ -189,7 +189,10 @@ describe('we write, MSAL Python reads', () => {
  */
 function ourBoundCache(): SerializableTokenCache {
   const cache = ourCache();
-  const reply = (accessToken: string, tokenType: string) => ({ ...userResponse({ accessToken }), token_type: tokenType, refresh_token: undefined });
+  const reply = (accessToken: string, tokenType: string) => {
+    const { refresh_token: _bound_tokens_come_without_one, ...response } = userResponse({ accessToken });
+    return { ...response, token_type: tokenType };
+  };
   for (const [tokenType, keyId] of [['pop', 'pop-kid'], ['ssh-cert', 'ssh-kid']] as const) {
     cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: SCOPES, keyId, response: reply(`our-${tokenType}`, tokenType) });
   }

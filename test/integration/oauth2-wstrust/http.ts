@@ -13,8 +13,8 @@ export function createTestHttpClient(timeoutMs = 5_000): HttpClient {
       try {
         const response = await fetch(request.url, {
           method: request.method,
-          headers: request.headers,
-          body: request.body,
+          headers: request.headers ?? {},
+          body: request.body ?? null,
           signal,
         });
         const headers: Record<string, string> = {};

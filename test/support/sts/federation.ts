@@ -27,16 +27,16 @@ export interface FederationOptions {
 /** What a WS-Trust endpoint read from one RequestSecurityToken. */
 export interface ReceivedRst {
   version: FederationWsTrustVersion;
-  action?: string;
-  messageId?: string;
-  to?: string;
-  created?: string;
-  expires?: string;
-  username?: string;
-  password?: string;
-  appliesTo?: string;
-  keyType?: string;
-  requestType?: string;
+  action?: string | undefined;
+  messageId?: string | undefined;
+  to?: string | undefined;
+  created?: string | undefined;
+  expires?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  appliesTo?: string | undefined;
+  keyType?: string | undefined;
+  requestType?: string | undefined;
 }
 
 export interface IssuedAssertion {

@@ -31,10 +31,10 @@ export interface AuthCodeRecord {
   clientId: string;
   oid: string;
   scope: string;
-  redirectUri?: string;
-  codeChallenge?: string;
-  codeChallengeMethod?: 'S256' | 'plain';
-  nonce?: string;
+  redirectUri?: string | undefined;
+  codeChallenge?: string | undefined;
+  codeChallengeMethod?: 'S256' | 'plain' | undefined;
+  nonce?: string | undefined;
   /** Epoch ms. */
   expiresAt: number;
 }
@@ -124,7 +124,7 @@ export class StsState {
 /** Registers a code the way /authorize would have after the user signed in; returns the code. */
 export function issueAuthCode(
   state: StsState,
-  args: Omit<AuthCodeRecord, 'oid' | 'expiresAt'> & { username: string; lifetimeSeconds?: number },
+  args: Omit<AuthCodeRecord, 'oid' | 'expiresAt'> & { username: string; lifetimeSeconds?: number | undefined },
 ): string {
   const user = state.userByName(args.username);
   if (!user) throw new Error(`issueAuthCode: unknown user ${args.username}`);

@@ -148,7 +148,7 @@ describe('TokenCache.add', () => {
     const cache = new SerializableTokenCache();
     const clientInfo = userResponse().client_info;
     const add = (accessToken: string, keyId?: string) =>
-      cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: ['User.Read'], ...(keyId ? { keyId } : {}), response: { access_token: accessToken, token_type: keyId ? 'pop' : 'Bearer', client_info: clientInfo }, now: NOW });
+      cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: ['User.Read'], ...(keyId ? { keyId } : {}), response: { access_token: accessToken, token_type: keyId ? 'pop' : 'Bearer', client_info: clientInfo! }, now: NOW });
     add('bearer');
     add('pop-1', 'kid-1');
     add('pop-2', 'kid-2');
@@ -231,8 +231,8 @@ describe('TokenCache lookups', () => {
   it('requires every requested scope (case-insensitive), the key id, ext cache key and token type', () => {
     const cache = new TokenCache();
     addUser(cache, { scopes: ['User.Read', 'Mail.Read'] });
-    cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: ['User.Read'], keyId: 'kid-1', response: { access_token: 'pop', token_type: 'pop', client_info: userResponse().client_info }, now: NOW });
-    cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: ['User.Read'], extCacheKey: 'fmi', response: { access_token: 'fmi', client_info: userResponse().client_info }, now: NOW });
+    cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: ['User.Read'], keyId: 'kid-1', response: { access_token: 'pop', token_type: 'pop', client_info: userResponse().client_info! }, now: NOW });
+    cache.add({ clientId: CLIENT_ID, environment: ENV, realm: TENANT, scopes: ['User.Read'], extCacheKey: 'fmi', response: { access_token: 'fmi', client_info: userResponse().client_info! }, now: NOW });
     const q = { homeAccountId: homeId(), environments: [ENV], clientId: CLIENT_ID, realm: TENANT };
     expect(cache.findAccessToken({ ...q, scopes: ['mail.read', 'USER.READ'] })?.secret).toBe('at-9f4880d8-80ba-4c40-97bc-f7a23c703084');
     expect(cache.findAccessToken({ ...q, scopes: ['mail.read', 'calendars.read'] })).toBeUndefined();

@@ -77,7 +77,7 @@ describe('appOptionsFromArgs', () => {
     });
     const plain = appOptionsFromArgs(parseCliArgs(['token', ...base, '-s', 'x']) as TokenArgs, { stderr });
     expect(plain).not.toHaveProperty('enableBrokerOnLinux');
-    expect(plain).not.toHaveProperty('logger');
+    expect(plain.logger).toBeUndefined();
   });
 
   it('--verbose routes the library log to stderr without PII', () => {
