@@ -52,7 +52,7 @@ export class SectionStore<E extends object, I extends string> {
   private readonly indexList: Array<{ keyOf: IndexKeyFn<E>; index: MultiIndex }>;
   /**
    * A loaded section not yet taken in entry by entry (see adopt()); while it is set,
-   * records and opaque are empty and every method but toJson() takes it in first.
+   * records and opaque are empty and every method but jsonEntries() takes it in first.
    */
   private adopted: AdoptedSection | undefined;
   /** Whether indexes and byEntry hold every record; false after clear() until the next lookup. */
@@ -110,9 +110,10 @@ export class SectionStore<E extends object, I extends string> {
 
   /**
    * The section as a JSON object for serialization: every entry, usable or opaque. While an
-   * adopted section was never touched that is the parsed object itself, in the blob's order.
+   * adopted section was never touched that is the parsed object itself, in the blob's order,
+   * so callers only read it (JSON.stringify), never change it.
    */
-  toJson(): Record<string, unknown> {
+  jsonEntries(): Record<string, unknown> {
     if (this.adopted) return this.adopted.entries;
     const out = jsonObject();
     for (const [key, entry] of this.everything()) out[key] = entry;

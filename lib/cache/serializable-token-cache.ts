@@ -85,7 +85,7 @@ export class SerializableTokenCache extends TokenCache {
   serialize(): string {
     const out = jsonObject();
     for (const section of cacheSections) {
-      const entries = this.store(section).toJson();
+      const entries = this.store(section).jsonEntries();
       // A section that was not an object is written back as it was, unless we now have entries for it.
       if (this.extraMembers.has(section) && !hasMembers(entries)) continue;
       out[section] = entries;

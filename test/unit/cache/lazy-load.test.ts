@@ -172,15 +172,15 @@ describe('SectionStore.adopt', () => {
     const entries = { a: { owner: 'A' }, b: { owner: 'B' } };
     const a = adopted(entries);
     s.adopt(a.section);
-    expect(s.toJson()).toBe(entries);
+    expect(s.jsonEntries()).toBe(entries);
     expect(a.checks()).toBe(0);
     expect([...s.bucket('owner', compositeKey('B'))].map((r) => r.key)).toEqual(['b']);
     expect(a.checks()).toBe(1);
-    expect(s.toJson()).not.toBe(entries);
-    expect(s.toJson()).toEqual(entries);
+    expect(s.jsonEntries()).not.toBe(entries);
+    expect(s.jsonEntries()).toEqual(entries);
   });
 
-  it('keeps the entries the check rejects opaque: out of every lookup, in toJson(), replaced by a put()', () => {
+  it('keeps the entries the check rejects opaque: out of every lookup, in jsonEntries(), replaced by a put()', () => {
     const s = newStore();
     s.adopt(adopted({ a: { owner: 'A' }, bad: { owner: 'A', broken: true } }, ['bad']).section);
     expect([...s.bucket('owner', compositeKey('A'))].map((r) => r.key)).toEqual(['a']);
