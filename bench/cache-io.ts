@@ -4,8 +4,8 @@
  * its own language (JSON.parse / JSON.stringify, json.loads / json.dumps) on the same text.
  * The floor is timed inside each contestant's process, in rounds interleaved with its own (see
  * bench/cache-io-worker.ts), so a ratio never compares two processes that ran at different times
- * on a shared machine. Also per process: the RSS with one loaded cache held (after a full GC),
- * and the peak RSS.
+ * on a shared machine; the JSON rows, timed against themselves, show how much noise is left.
+ * Also per process: the RSS with one loaded cache held (after a full GC), and the peak RSS.
  *
  *   npx tsx bench/cache-io.ts [--accounts 10000,100000] [--rounds 7]
  *
@@ -72,18 +72,18 @@ async function main(): Promise<void> {
           console.log(`  ${r.name}: FAILED: ${(e as Error).message}`);
         }
       }
-      console.log('  contestant       load ms  parse ms  load/parse   save ms  stringify ms  save/stringify  RSS loaded MB (+growth)  peak RSS MB');
+      console.log('  contestant       load ms  parse ms  load/parse (best)   save ms  stringify ms  save/stringify (best)  RSS loaded MB (+growth)  peak RSS MB');
       for (const r of RUNS) {
         const m = results.get(r.name);
         if (!m) continue;
         console.log(
-          `  ${r.name.padEnd(14)} ${num(m.loadMs, 9)} ${num(m.parseMs, 9)} ${num(m.loadRatio, 10, 2)}× ${num(m.saveMs, 9)} ${num(m.stringifyMs, 13)} ${num(m.saveRatio, 14, 2)}× ${num(m.loadedRssMb, 14)} (+${num(m.loadedRssGrowthMb, 0)})${m.gcForced ? '' : ' no GC'} ${num(m.peakRssMb, 12)}`,
+          `  ${r.name.padEnd(14)} ${num(m.loadMs, 9)} ${num(m.parseMs, 9)} ${num(m.loadRatio, 10, 2)}× (${num(m.loadBestRatio, 4, 2)}×) ${num(m.saveMs, 9)} ${num(m.stringifyMs, 13)} ${num(m.saveRatio, 14, 2)}× (${num(m.saveBestRatio, 4, 2)}×) ${num(m.loadedRssMb, 14)} (+${num(m.loadedRssGrowthMb, 0)})${m.gcForced ? '' : ' no GC'} ${num(m.peakRssMb, 12)}`,
         );
       }
       const ours = results.get('brokerbridge');
       if (ours) {
         verdicts.push(
-          `N=${accounts}: load ${ours.loadRatio.toFixed(2)}× JSON.parse, save ${ours.saveRatio.toFixed(2)}× JSON.stringify: ${ours.loadRatio <= TARGET && ours.saveRatio <= TARGET ? 'MET' : 'MISSED'}`,
+          `N=${accounts}: load ${ours.loadRatio.toFixed(2)}× JSON.parse (best ${ours.loadBestRatio.toFixed(2)}×), save ${ours.saveRatio.toFixed(2)}× JSON.stringify (best ${ours.saveBestRatio.toFixed(2)}×): ${ours.loadRatio <= TARGET && ours.saveRatio <= TARGET ? 'MET' : 'MISSED'}`,
         );
         if (ours.firstLookupMs !== undefined) {
           console.log(
