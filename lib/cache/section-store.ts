@@ -1,10 +1,13 @@
 /**
  * One section of the cache: entries by storage key, plus hash indexes on entry
- * fields so lookups never walk the whole section. The indexes (and the entry ->
- * record map) are built on the first lookup after a clear(), not entry by entry
- * while a blob loads: loading 10k accounts then costs little more than parsing
- * them, and an app that only loads and saves never pays for indexes at all.
+ * fields so lookups never walk the whole section. A loaded blob's section is
+ * adopted as the object JSON.parse made (see adopt()): its entries are checked,
+ * frozen and stored on the first call that reads or writes the section, and
+ * the indexes (and the entry -> record map) on the first lookup after that.
+ * Loading 10k accounts then costs little more than parsing them, and an app
+ * that only loads and saves never pays for either.
  */
+import { jsonObject } from './cache-json.js';
 import { MultiIndex } from './multi-index.js';
 
 export interface StoredRecord<E> {
@@ -23,6 +26,14 @@ export interface LookupStats {
   entriesExamined: number;
 }
 
+/** A parsed section handed to {@link SectionStore.adopt}, entries not yet checked. */
+export interface AdoptedSection {
+  /** Storage key -> entry, as parsed; the store takes ownership (entries get frozen in place). */
+  readonly entries: Record<string, unknown>;
+  /** The keys of entries no lookup may see, with why. Worked out on the first call; the same map after. */
+  problems(): ReadonlyMap<string, string>;
+}
+
 /** Told of every write to a store: the entry stored, or the one removed (with removed = true). */
 export type StoreObserver = (key: string, entry: unknown, removed: boolean) => void;
 
@@ -39,6 +50,11 @@ export class SectionStore<E extends object, I extends string> {
   private byEntry = new WeakMap<object, StoredRecord<E>>();
   private readonly indexes: Record<I, { keyOf: IndexKeyFn<E>; index: MultiIndex }>;
   private readonly indexList: Array<{ keyOf: IndexKeyFn<E>; index: MultiIndex }>;
+  /**
+   * A loaded section not yet taken in entry by entry (see adopt()); while it is set,
+   * records and opaque are empty and every method but jsonEntries() takes it in first.
+   */
+  private adopted: AdoptedSection | undefined;
   /** Whether indexes and byEntry hold every record; false after clear() until the next lookup. */
   private indexed = true;
   private nextSeq = 0;
@@ -56,7 +72,52 @@ export class SectionStore<E extends object, I extends string> {
   }
 
   get size(): number {
+    this.takeIn();
     return this.records.size;
+  }
+
+  /**
+   * Holds a parsed section as it is, in place of what the store held: nothing is
+   * checked, frozen or stored entry by entry until a call needs the entries.
+   * Unusable entries (see AdoptedSection.problems) are then kept like putOpaque()'s.
+   */
+  adopt(section: AdoptedSection): void {
+    this.clear();
+    this.adopted = section;
+    // An observer must hear of every entry when it is stored, not when it is first read.
+    if (this.observer) this.takeIn();
+  }
+
+  /** Stores the adopted section's entries one by one, in the blob's order (which sets their seq). */
+  private takeIn(): void {
+    const adopted = this.adopted;
+    if (!adopted) return;
+    this.adopted = undefined;
+    const problems = adopted.problems();
+    const { entries } = adopted;
+    // for-in over a parsed object visits own keys only, without an array of [key, value] pairs.
+    for (const key in entries) {
+      const value = entries[key];
+      if (problems.has(key)) {
+        this.opaque.set(key, value);
+        continue;
+      }
+      const frozen = Object.freeze(value as E);
+      this.records.set(key, { key, entry: frozen, seq: this.nextSeq++ });
+      this.observer?.(key, frozen, false);
+    }
+  }
+
+  /**
+   * The section as a JSON object for serialization: every entry, usable or opaque. While an
+   * adopted section was never touched that is the parsed object itself, in the blob's order,
+   * so callers only read it (JSON.stringify), never change it.
+   */
+  jsonEntries(): Record<string, unknown> {
+    if (this.adopted) return this.adopted.entries;
+    const out = jsonObject();
+    for (const [key, entry] of this.everything()) out[key] = entry;
+    return out;
   }
 
   /**
@@ -64,6 +125,7 @@ export class SectionStore<E extends object, I extends string> {
    * `owned`: the caller hands over an object nobody else holds (freshly parsed), so it is frozen in place.
    */
   put(key: string, entry: E, owned = false): E {
+    this.takeIn();
     this.delete(key);
     this.opaque.delete(key);
     const frozen = Object.freeze(owned ? entry : { ...entry });
@@ -75,6 +137,7 @@ export class SectionStore<E extends object, I extends string> {
   }
 
   delete(key: string): boolean {
+    this.takeIn();
     const record = this.records.get(key);
     if (!record) return false;
     this.records.delete(key);
@@ -99,6 +162,7 @@ export class SectionStore<E extends object, I extends string> {
 
   /** Builds the indexes a clear() dropped; every lookup path calls it first. */
   private ensureIndexed(): void {
+    this.takeIn();
     if (this.indexed) return;
     for (const record of this.records.values()) this.addToIndexes(record);
     this.indexed = true;
@@ -122,6 +186,7 @@ export class SectionStore<E extends object, I extends string> {
   }
 
   get(key: string): StoredRecord<E> | undefined {
+    this.takeIn();
     return this.records.get(key);
   }
 
@@ -139,21 +204,25 @@ export class SectionStore<E extends object, I extends string> {
 
   /** Every usable record in insertion order. For listings only, never for token lookups. */
   all(): IterableIterator<StoredRecord<E>> {
+    this.takeIn();
     return this.records.values();
   }
 
   /** Every entry, usable or opaque, by key: what serialization writes. */
   *everything(): Generator<[key: string, entry: unknown]> {
+    this.takeIn();
     for (const r of this.records.values()) yield [r.key, r.entry];
     yield* this.opaque;
   }
 
   /** The stored value under `key`, usable or opaque. */
   valueOf(key: string): unknown {
+    this.takeIn();
     return this.records.get(key)?.entry ?? this.opaque.get(key);
   }
 
   clear(): void {
+    this.adopted = undefined;
     if (this.observer) for (const r of this.records.values()) this.observer(r.key, r.entry, true);
     this.records.clear();
     this.opaque.clear();

@@ -8,7 +8,7 @@ import type { CacheSection } from './entries.js';
 import { cacheSections } from './entries.js';
 import { salvageJson, type SalvageProblem } from './salvage-json.js';
 import { TokenCache, type TokenCacheOptions } from './token-cache.js';
-import { entryProblem } from './validate.js';
+import { LoadedSection } from './loaded-section.js';
 
 /** One piece of a blob that deserialize() lost or could not use; see {@link DeserializeReport}. */
 export interface DroppedEntry {
@@ -24,7 +24,10 @@ export interface DroppedEntry {
 export interface DeserializeReport {
   /** True when every byte of the blob was kept (unusable entries are kept too). */
   ok: boolean;
-  /** Usable entries now in the cache, per known section. */
+  /**
+   * Usable entries now in the cache, per known section. Worked out when first read (so are
+   * `unusable` and its verbose log lines): loading itself does not check entries one by one.
+   */
   loaded: Record<CacheSection, number>;
   /** What was lost: text that was not JSON. */
   dropped: DroppedEntry[];
@@ -82,9 +85,9 @@ export class SerializableTokenCache extends TokenCache {
   serialize(): string {
     const out = jsonObject();
     for (const section of cacheSections) {
-      const entries = Object.fromEntries(this.store(section).everything());
+      const entries = this.store(section).jsonEntries();
       // A section that was not an object is written back as it was, unless we now have entries for it.
-      if (Object.keys(entries).length === 0 && this.extraMembers.has(section)) continue;
+      if (this.extraMembers.has(section) && !hasMembers(entries)) continue;
       out[section] = entries;
     }
     for (const [name, value] of this.extraMembers) if (!Object.hasOwn(out, name)) out[name] = value;
@@ -104,8 +107,8 @@ export class SerializableTokenCache extends TokenCache {
     if (typeof text !== 'string') throw new InvalidArgumentError(`deserialize() takes the blob as a string, got ${text === null ? 'null' : typeof text}`);
     const { root, skipped, syntaxError } = text.trim() === '' ? { root: {}, skipped: [] } : salvageJson(text);
     const dropped: DroppedEntry[] = skipped.map((p: SalvageProblem) => ({ ...p }));
-    const unusable: DroppedEntry[] = [];
-    const accepted: Array<{ section: CacheSection; key: string; entry: unknown; usable: boolean }> = [];
+    // Per top-level member, in the blob's order: a section to adopt, or why a section is unusable as a whole.
+    const parts: Array<{ section: CacheSection; entries: Record<string, unknown> } | DroppedEntry> = [];
     const extra = new Map<string, unknown>();
 
     for (const [name, value] of Object.entries(root)) {
@@ -115,55 +118,45 @@ export class SerializableTokenCache extends TokenCache {
       }
       const section = name as CacheSection;
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        unusable.push({ section, reason: 'section is not an object' });
+        parts.push({ section, reason: 'section is not an object' });
         extra.set(name, value);
         continue;
       }
-      const entries = value as Record<string, unknown>;
-      // for-in over JSON.parse output (own, enumerable keys only): no [key, value] pair per entry.
-      for (const key in entries) {
-        const entry = entries[key];
-        const problem = entryProblem(section, entry);
-        if (problem) unusable.push({ section, key, reason: problem });
-        accepted.push({ section, key, entry, usable: !problem });
-      }
+      // Entries are checked (and frozen, and stored one by one) when first needed, not here; see LoadedSection.
+      parts.push({ section, entries: value as Record<string, unknown> });
     }
+    const ok = dropped.length === 0 && !syntaxError;
 
-    const loaded = Object.fromEntries(cacheSections.map((s) => [s, 0])) as Record<CacheSection, number>;
-    for (const a of accepted) if (a.usable) loaded[a.section]++;
-    const report: DeserializeReport = {
-      ok: dropped.length === 0 && !syntaxError,
-      loaded,
-      dropped,
-      unusable,
-      ...(syntaxError ? { syntaxError } : {}),
-    };
-
-    if (options.strict && !report.ok) {
-      const salvaged = jsonObject() as Record<string, Record<string, unknown>>;
-      for (const a of accepted) (salvaged[a.section] ??= jsonObject())[a.key] = a.entry;
+    if (options.strict && !ok) {
+      const salvaged = jsonObject();
+      for (const p of parts) if ('entries' in p && hasMembers(p.entries)) salvaged[p.section] = p.entries;
+      const sections = parts.map((p) => ('entries' in p ? new LoadedSection(p.section, p.entries, () => {}) : p));
       throw new CacheCorruptError(
         `token cache blob is corrupt: ${dropped.length} entries lost${syntaxError ? `, ${syntaxError.message} at offset ${syntaxError.offset}` : ''}`,
-        { recovered: { report, text: stringifyCache({ ...Object.fromEntries(extra), ...salvaged }) } },
+        { recovered: { report: loadReport(ok, dropped, sections, syntaxError), text: stringifyCache({ ...Object.fromEntries(extra), ...salvaged }) } },
       );
     }
 
-    // Nothing is replaced until the whole blob is checked, so readers never see a mix.
+    const sections = parts.map((p) =>
+      'entries' in p
+        ? new LoadedSection(p.section, p.entries, (_key, reason) => this.logUnusable(p.section, reason))
+        : p,
+    );
+    // Nothing is replaced until the whole blob is read, so readers never see a mix.
     for (const section of cacheSections) this.store(section).clear();
-    for (const a of accepted) {
-      if (a.usable) this.store(a.section).put(a.key, a.entry as never, true);
-      else this.store(a.section).putOpaque(a.key, a.entry);
-    }
+    for (const s of sections) if (s instanceof LoadedSection) this.store(s.section).adopt(s);
     this.extraMembers = extra;
     for (const d of dropped) {
       this.logger.log('warning', `token cache: lost ${d.section ?? 'member'} entry: ${d.reason}`);
     }
-    for (const u of unusable) {
-      this.logger.log('verbose', `token cache: kept an unusable ${u.section} entry as it is: ${u.reason}`);
-    }
+    for (const s of sections) if (!(s instanceof LoadedSection)) this.logUnusable(s.section as CacheSection, s.reason);
     this.emit('load');
     this.changed = false;
-    return report;
+    return loadReport(ok, dropped, sections, syntaxError);
+  }
+
+  private logUnusable(section: CacheSection, reason: string): void {
+    this.logger.log('verbose', `token cache: kept an unusable ${section} entry as it is: ${reason}`);
   }
 
   /** deserialize() that throws CacheCorruptError (with `recovered: { report, text }`) on any damage. */
@@ -175,4 +168,48 @@ export class SerializableTokenCache extends TokenCache {
   protected override clearExtra(): void {
     this.extraMembers.clear();
   }
+}
+
+function hasMembers(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
+/** The report of a load; `loaded` and `unusable` check the entries on first read (see LoadedSection). */
+function loadReport(
+  ok: boolean,
+  dropped: DroppedEntry[],
+  sections: ReadonlyArray<LoadedSection | DroppedEntry>,
+  syntaxError: DeserializeReport['syntaxError'],
+): DeserializeReport {
+  let loaded: Record<CacheSection, number> | undefined;
+  let unusable: DroppedEntry[] | undefined;
+  return {
+    ok,
+    get loaded() {
+      if (!loaded) {
+        loaded = Object.fromEntries(cacheSections.map((s) => [s, 0])) as Record<CacheSection, number>;
+        for (const s of sections) if (s instanceof LoadedSection) loaded[s.section] += s.usableCount();
+      }
+      return loaded;
+    },
+    set loaded(value) {
+      loaded = value;
+    },
+    dropped,
+    get unusable() {
+      if (!unusable) {
+        unusable = [];
+        for (const s of sections) {
+          if (!(s instanceof LoadedSection)) unusable.push(s);
+          else for (const [key, reason] of s.problems()) unusable.push({ section: s.section, key, reason });
+        }
+      }
+      return unusable;
+    },
+    set unusable(value) {
+      unusable = value;
+    },
+    ...(syntaxError ? { syntaxError } : {}),
+  };
 }
