@@ -11,7 +11,53 @@ import type {
   BrokerLogOptions,
   WindowHandle,
 } from '../../lib/broker/types.js';
-import { brokerAuthResult } from '../conformance/support/application.js';
+import { BrokerCallError } from '../../lib/broker/broker-error.js';
+
+const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64');
+
+/** A successful broker answer for the account uid.utid, as the runtime reports one. */
+export function brokerAuthResult(options: {
+  accessToken: string;
+  uid?: string;
+  utid?: string;
+  accountId?: string;
+  scopes?: string[];
+  expiresIn?: number;
+}): BrokerAuthResult {
+  const { accessToken, uid = 'uid', utid = 'utid', accountId = 'placeholder', scopes = [], expiresIn = 3600 } = options;
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: `https://login.microsoftonline.com/${utid}/v2.0`, sub: uid, aud: 'client_id', iat: now, exp: now + 3600, oid: uid, tid: utid };
+  return {
+    accessToken,
+    idToken: JSON.stringify(claims),
+    rawIdToken: `header.${b64(claims)}.signature`,
+    account: {
+      id: accountId,
+      homeAccountId: `${uid}.${utid}`,
+      clientInfo: b64({ uid, utid }),
+      environment: 'login.microsoftonline.com',
+      realm: utid,
+      localAccountId: uid,
+      username: 'user@contoso.com',
+      name: undefined,
+      givenName: undefined,
+      familyName: undefined,
+      middleName: undefined,
+      homeEnvironment: undefined,
+      additionalFields: undefined,
+    },
+    expiresOn: now + expiresIn,
+    grantedScopes: scopes,
+    authorizationHeader: undefined,
+    isPopAuthorization: false,
+    telemetry: undefined,
+  };
+}
+
+/** A broker failure with the runtime's status number (see BROKER_STATUS_NAMES). */
+export function brokerFailure(status: number, context = 'failed'): BrokerCallError {
+  return new BrokerCallError({ status, errorCode: 3399614473, tag: 557973642, context });
+}
 
 export type ScriptedBrokerMethod = 'signInSilently' | 'signInInteractively' | 'acquireTokenSilently' | 'signOutSilently';
 
