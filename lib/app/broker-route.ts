@@ -3,7 +3,7 @@
  * (to the browser, or to cached refresh tokens): the reference's decision
  * table, over an injected BrokerClient so it runs without any broker.
  */
-import type { AuthorityKind, ResolvedAuthority } from '../authority/types.js';
+import type { AuthorityKind } from '../authority/types.js';
 import type { BrokerClient } from '../broker/broker-client.js';
 import { brokerDecision, brokerRedirectUri, isBrokerFallbackError } from '../broker/routing.js';
 import type { BrokerAuthParams, BrokerLogLevel, WindowHandle } from '../broker/types.js';

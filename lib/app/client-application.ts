@@ -17,7 +17,7 @@ import type { ClientAuthenticator } from '../oauth2/client-credential.js';
 import { byAuthorizationCode, byRefreshToken, bySamlBearer, byUsernamePassword, GrantType } from '../oauth2/grants.js';
 import { decorateScopes, RESERVED_SCOPES } from '../oauth2/scopes.js';
 import { TokenClient } from '../oauth2/token-client.js';
-import type { AcquireTokenResult, ErrorResponse, TokenResponse, TokenResult } from '../oauth2/types.js';
+import type { AcquireTokenResult, TokenResult } from '../oauth2/types.js';
 import { isErrorResult } from '../oauth2/types.js';
 import { discoverUserRealm } from '../oauth2/user-realm.js';
 import { obtainSamlAssertion } from '../oauth2/wstrust-request.js';

@@ -89,7 +89,7 @@ export class RedisCacheStore implements DistributedCacheStore {
   private constructor(
     private readonly client: RedisClientLike,
     keyPrefix: string,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
     this.keyPrefix = keyPrefix;
     this.channel = `${keyPrefix}invalidate`;
